@@ -1,0 +1,205 @@
+package dev.herd.api;
+
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One HTTP request, complete with its body, as the app sees it. Immutable and safe to share
+ * between threads.
+ *
+ * <p>{@link #remoteAddress()} is the peer of the connection; when a trusted proxy forwards the
+ * request, herd sets it to the original client.
+ */
+public final class Request {
+
+    private final String method;
+    private final String path;
+    private final String rawQuery;
+    private final Headers headers;
+    private final byte[] body;
+    private final InetSocketAddress remoteAddress;
+    private final String scheme;
+    private final String protocol;
+    private volatile Map<String, List<String>> queryParams;
+
+    private Request(Builder b) {
+        this.method = Objects.requireNonNull(b.method, "method");
+        this.path = Objects.requireNonNull(b.path, "path");
+        this.rawQuery = b.rawQuery == null ? "" : b.rawQuery;
+        this.headers = b.headers == null ? Headers.empty() : b.headers;
+        this.body = b.body == null ? new byte[0] : b.body;
+        this.remoteAddress = b.remoteAddress;
+        this.scheme = b.scheme == null ? "http" : b.scheme;
+        this.protocol = b.protocol == null ? "HTTP/1.1" : b.protocol;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The method in upper case, e.g. {@code GET}. */
+    public String method() {
+        return method;
+    }
+
+    /** The path without the query, still percent-encoded, e.g. {@code /users/a%20b}. */
+    public String path() {
+        return path;
+    }
+
+    /** The query string without the {@code ?}, still percent-encoded; empty when absent. */
+    public String rawQuery() {
+        return rawQuery;
+    }
+
+    /** The first decoded value of query parameter {@code name}. */
+    public Optional<String> query(String name) {
+        List<String> values = queryParams().get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+
+    /** Every query parameter, decoded, in order of appearance. */
+    public Map<String, List<String>> queryParams() {
+        Map<String, List<String>> params = queryParams;
+        if (params == null) {
+            params = parseQuery(rawQuery);
+            queryParams = params;
+        }
+        return params;
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    /** The first value of header {@code name}. */
+    public Optional<String> header(String name) {
+        return headers.first(name);
+    }
+
+    /** A copy of the body bytes. */
+    public byte[] body() {
+        return body.clone();
+    }
+
+    public int bodyLength() {
+        return body.length;
+    }
+
+    /** The body decoded as UTF-8. */
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** The client's address, or {@code null} when not known (a unix socket peer). */
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** {@code http} or {@code https}. */
+    public String scheme() {
+        return scheme;
+    }
+
+    /** The protocol version, e.g. {@code HTTP/1.1}. */
+    public String protocol() {
+        return protocol;
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + path + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
+    }
+
+    private static Map<String, List<String>> parseQuery(String query) {
+        if (query.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+        }
+        params.replaceAll((k, v) -> List.copyOf(v));
+        return Collections.unmodifiableMap(params);
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return s;
+        }
+    }
+
+    /** Assembles a request; herd uses it for each incoming request, tests may use it too. */
+    public static final class Builder {
+        private String method;
+        private String path;
+        private String rawQuery;
+        private Headers headers;
+        private byte[] body;
+        private InetSocketAddress remoteAddress;
+        private String scheme;
+        private String protocol;
+
+        private Builder() {
+        }
+
+        public Builder method(String method) {
+            this.method = method;
+            return this;
+        }
+
+        /** Sets path and query from a request target such as {@code /cpu?ms=5}. */
+        public Builder target(String target) {
+            int q = target.indexOf('?');
+            this.path = q < 0 ? target : target.substring(0, q);
+            this.rawQuery = q < 0 ? "" : target.substring(q + 1);
+            return this;
+        }
+
+        public Builder headers(Headers headers) {
+            this.headers = headers;
+            return this;
+        }
+
+        /** Takes ownership of {@code body}: the caller must not change it afterwards. */
+        public Builder body(byte[] body) {
+            this.body = body;
+            return this;
+        }
+
+        public Builder remoteAddress(InetSocketAddress remoteAddress) {
+            this.remoteAddress = remoteAddress;
+            return this;
+        }
+
+        public Builder scheme(String scheme) {
+            this.scheme = scheme;
+            return this;
+        }
+
+        public Builder protocol(String protocol) {
+            this.protocol = protocol;
+            return this;
+        }
+
+        public Request build() {
+            return new Request(this);
+        }
+    }
+}

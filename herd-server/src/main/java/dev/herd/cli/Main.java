@@ -1,0 +1,53 @@
+package dev.herd.cli;
+
+import dev.herd.ExitCodes;
+
+import java.util.Arrays;
+
+/**
+ * herd's command-line entry point: {@code herd serve ...} (and later {@code ctl}, {@code lab},
+ * ...). Usage errors print one line and exit {@link ExitCodes#USAGE}.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            System.out.print(usage());
+            return args.length == 0 ? ExitCodes.USAGE : ExitCodes.OK;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        return switch (args[0]) {
+            case "serve" -> ServeCommand.run(rest);
+            case "version", "--version" -> {
+                System.out.println("herd " + version());
+                yield ExitCodes.OK;
+            }
+            default -> {
+                System.err.println("herd: unknown command '" + args[0] + "' (try: herd serve --help)");
+                yield ExitCodes.USAGE;
+            }
+        };
+    }
+
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    private static String usage() {
+        return """
+                usage: herd COMMAND [OPTIONS]
+
+                commands:
+                  serve      run the master and its workers (herd serve --help for options)
+                  version    print the version
+                """;
+    }
+}

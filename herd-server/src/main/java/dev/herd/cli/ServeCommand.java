@@ -1,0 +1,53 @@
+package dev.herd.cli;
+
+import dev.herd.ExitCodes;
+import dev.herd.app.AppLoadException;
+import dev.herd.app.AppLoader;
+import dev.herd.config.Config;
+import dev.herd.config.ConfigResolver;
+import dev.herd.config.InvalidSettingException;
+import dev.herd.config.Setting;
+import dev.herd.master.Master;
+import picocli.CommandLine;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code herd serve}: resolves the configuration, checks the app without running it, then runs
+ * the master until it stops.
+ */
+final class ServeCommand {
+
+    private ServeCommand() {
+    }
+
+    static int run(String[] args) {
+        CommandLine commandLine = SettingsCommandLine.build("serve",
+                "Run a master and its worker processes serving the app.");
+        Map<Setting<?>, List<String>> given;
+        try {
+            CommandLine.ParseResult parsed = commandLine.parseArgs(args);
+            if (parsed.isUsageHelpRequested()) {
+                commandLine.usage(System.out);
+                return ExitCodes.OK;
+            }
+            given = SettingsCommandLine.values(parsed);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("herd serve: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        Config config;
+        try {
+            config = ConfigResolver.resolve(System.getenv(), given);
+            AppLoader.check(config.appJar(), AppLoader.effectiveClassName(config.app()), config.workerClass());
+        } catch (InvalidSettingException | AppLoadException e) {
+            System.err.println("herd serve: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        System.setProperty("herd.role", "master");
+        System.setProperty("herd.pid", Long.toString(ProcessHandle.current().pid()));
+        System.setProperty("herd.log.level", config.logLevel());
+        return new Master(config).run();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.herd.cli;
+
+import dev.herd.config.Section;
+import dev.herd.config.Setting;
+import dev.herd.config.Settings;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Derives a command's flags from the settings registry, so a setting is declared once. Values
+ * are taken as text here; the settings parse and validate them, so every error names the flag
+ * the same way whether the value came from a flag or the environment.
+ */
+final class SettingsCommandLine {
+
+    private SettingsCommandLine() {
+    }
+
+    static CommandLine build(String name, String description) {
+        CommandSpec spec = CommandSpec.create().name("herd " + name);
+        spec.usageMessage().description(description);
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help.").build());
+        for (Section section : Section.values()) {
+            ArgGroupSpec.Builder group = ArgGroupSpec.builder().heading("%n" + section.title() + ":%n")
+                    .exclusive(false).multiplicity("0..1");
+            boolean any = false;
+            for (Setting<?> setting : Settings.all()) {
+                if (setting.section() != section) {
+                    continue;
+                }
+                if (setting.positional()) {
+                    spec.addPositional(positional(setting));
+                } else {
+                    group.addArg(option(setting));
+                    any = true;
+                }
+            }
+            if (any) {
+                spec.addArgGroup(group.build());
+            }
+        }
+        CommandLine commandLine = new CommandLine(spec);
+        commandLine.setUnmatchedArgumentsAllowed(false);
+        return commandLine;
+    }
+
+    /** Each setting given on the command line, with its raw values in order. */
+    static Map<Setting<?>, List<String>> values(CommandLine.ParseResult parsed) {
+        Map<Setting<?>, List<String>> values = new LinkedHashMap<>();
+        for (Setting<?> setting : Settings.all()) {
+            List<String> raw = setting.positional()
+                    ? positionalValues(parsed, setting)
+                    : parsed.hasMatchedOption(setting.flag())
+                    ? parsed.matchedOption(setting.flag()).stringValues() : List.of();
+            if (!raw.isEmpty()) {
+                values.put(setting, raw);
+            }
+        }
+        return values;
+    }
+
+    private static List<String> positionalValues(CommandLine.ParseResult parsed, Setting<?> setting) {
+        List<String> raw = new ArrayList<>();
+        for (PositionalParamSpec positional : parsed.matchedPositionals()) {
+            if (positional.paramLabel().equals(setting.flag())) {
+                raw.addAll(positional.stringValues());
+            }
+        }
+        return raw;
+    }
+
+    private static OptionSpec option(Setting<?> setting) {
+        String[] names = setting.shortFlag() == null
+                ? new String[]{setting.flag()} : new String[]{setting.shortFlag(), setting.flag()};
+        String fallback = setting.format(setting.fallback());
+        return OptionSpec.builder(names)
+                .paramLabel(setting.type().label())
+                .type(setting.repeatable() ? List.class : String.class)
+                .auxiliaryTypes(String.class)
+                .arity("1")
+                .description(setting.help() + (fallback.isEmpty() ? "" : " Default: " + fallback + ".")
+                        + " Env: " + setting.envName() + ".")
+                .build();
+    }
+
+    private static PositionalParamSpec positional(Setting<?> setting) {
+        return PositionalParamSpec.builder()
+                .paramLabel(setting.flag())
+                .index("0")
+                .arity("0..1")
+                .type(String.class)
+                .description(setting.help())
+                .build();
+    }
+}

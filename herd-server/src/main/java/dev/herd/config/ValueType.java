@@ -1,0 +1,145 @@
+package dev.herd.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How one kind of setting value is read from text (flag, environment, file) and written back
+ * as text (for workers and {@code print-config}). {@code parse(format(v))} equals {@code v}.
+ */
+public interface ValueType<T> {
+
+    /** Reads {@code text}; throws {@link IllegalArgumentException} with a short reason. */
+    T parse(String text);
+
+    String format(T value);
+
+    /** The placeholder shown in help, e.g. {@code N}. */
+    String label();
+
+    ValueType<Integer> INT = new ValueType<>() {
+        @Override
+        public Integer parse(String text) {
+            try {
+                return Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not an integer: '" + text + "'");
+            }
+        }
+
+        @Override
+        public String format(Integer value) {
+            return value.toString();
+        }
+
+        @Override
+        public String label() {
+            return "N";
+        }
+    };
+
+    ValueType<String> STRING = new ValueType<>() {
+        @Override
+        public String parse(String text) {
+            return text;
+        }
+
+        @Override
+        public String format(String value) {
+            return value;
+        }
+
+        @Override
+        public String label() {
+            return "TEXT";
+        }
+    };
+
+    /** Seconds, fractions allowed (e.g. {@code 0.5}), as Gunicorn's timeouts are given. */
+    ValueType<Duration> SECONDS = new ValueType<>() {
+        @Override
+        public Duration parse(String text) {
+            double seconds;
+            try {
+                seconds = Double.parseDouble(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a number of seconds: '" + text + "'");
+            }
+            if (!Double.isFinite(seconds) || seconds < 0) {
+                throw new IllegalArgumentException("must be a number of seconds >= 0, got '" + text + "'");
+            }
+            return Duration.ofNanos(Math.round(seconds * 1e9));
+        }
+
+        @Override
+        public String format(Duration value) {
+            long millis = value.toMillis();
+            return millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0);
+        }
+
+        @Override
+        public String label() {
+            return "SECONDS";
+        }
+    };
+
+    /** One of an enum's constants, written in lower case. */
+    static <E extends Enum<E>> ValueType<E> choice(Class<E> type) {
+        return new ValueType<>() {
+            @Override
+            public E parse(String text) {
+                for (E constant : type.getEnumConstants()) {
+                    if (constant.name().equalsIgnoreCase(text.trim())) {
+                        return constant;
+                    }
+                }
+                throw new IllegalArgumentException("'" + text + "' is not one of " + label());
+            }
+
+            @Override
+            public String format(E value) {
+                return value.name().toLowerCase(Locale.ROOT);
+            }
+
+            @Override
+            public String label() {
+                List<String> names = new ArrayList<>();
+                for (E constant : type.getEnumConstants()) {
+                    names.add(format(constant));
+                }
+                return String.join("|", names);
+            }
+        };
+    }
+
+    /**
+     * A list of {@code element}: each use of a repeatable flag adds one, while the environment
+     * and the text form separate them with commas.
+     */
+    static <E> ValueType<List<E>> listOf(ValueType<E> element) {
+        return new ValueType<>() {
+            @Override
+            public List<E> parse(String text) {
+                List<E> values = new ArrayList<>();
+                for (String part : text.split(",")) {
+                    if (!part.isBlank()) {
+                        values.add(element.parse(part.trim()));
+                    }
+                }
+                return List.copyOf(values);
+            }
+
+            @Override
+            public String format(List<E> value) {
+                return String.join(",", value.stream().map(element::format).toList());
+            }
+
+            @Override
+            public String label() {
+                return element.label();
+            }
+        };
+    }
+}

@@ -1,0 +1,115 @@
+package dev.herd.demo;
+
+import dev.herd.api.AsyncContext;
+import dev.herd.api.AsyncHandler;
+import dev.herd.api.Handler;
+import dev.herd.api.Lifecycle;
+import dev.herd.api.Request;
+import dev.herd.api.Response;
+import dev.herd.api.WorkerInfo;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The built-in demo app, served when no app is named. Its endpoints are what the tests, the
+ * benchmarks and the lab drive, the same in every execution model:
+ * <ul>
+ *   <li>{@code /hello}: the text {@code Hello, World!}</li>
+ *   <li>{@code /cpu?ms=N}: burns about N ms of CPU (default 1)</li>
+ *   <li>{@code /io?ms=N}: waits N ms without using CPU (default 10); under {@code async} it
+ *       waits on an event-loop timer, never blocking the loop</li>
+ *   <li>{@code /whoami}: JSON with the worker's pid, index, generation, model and the thread
+ *       that ran the handler</li>
+ *   <li>{@code /error}: throws, to show that an app failure is a 500 and the worker lives</li>
+ * </ul>
+ */
+public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
+
+    private static final String INDEX = """
+            herd demo app
+              /hello       Hello, World!
+              /cpu?ms=N    burn N ms of CPU (default 1)
+              /io?ms=N     wait N ms without CPU (default 10)
+              /whoami      which worker and thread served this request
+            """;
+
+    private volatile WorkerInfo worker = new WorkerInfo(ProcessHandle.current().pid(), 0, 0, "none");
+
+    @Override
+    public void started(WorkerInfo worker) {
+        this.worker = worker;
+    }
+
+    @Override
+    public Response handle(Request request) throws InterruptedException {
+        return switch (request.path()) {
+            case "/io" -> {
+                Integer ms = millis(request, 10);
+                if (ms == null) {
+                    yield badMillis();
+                }
+                Thread.sleep(ms);
+                yield ioDone(ms);
+            }
+            default -> common(request);
+        };
+    }
+
+    /** Runs on the event loop under {@code async}: only {@code /io} waits, and it uses a timer. */
+    @Override
+    public CompletionStage<Response> handleAsync(Request request, AsyncContext context) {
+        if (request.path().equals("/io")) {
+            Integer ms = millis(request, 10);
+            if (ms == null) {
+                return CompletableFuture.completedFuture(badMillis());
+            }
+            return context.delay(Duration.ofMillis(ms)).thenApply(ignored -> ioDone(ms));
+        }
+        return CompletableFuture.completedFuture(common(request));
+    }
+
+    private Response common(Request request) {
+        return switch (request.path()) {
+            case "/hello" -> Response.text("Hello, World!");
+            case "/cpu" -> {
+                Integer ms = millis(request, 1);
+                yield ms == null ? badMillis() : Response.text("burned " + ms + " ms, " + CpuWork.burn(ms) + "\n");
+            }
+            case "/whoami" -> Response.json(whoami());
+            case "/error" -> throw new IllegalStateException("demo failure requested by /error");
+            case "/" -> Response.text(INDEX);
+            default -> Response.text(404, "Not Found\n");
+        };
+    }
+
+    private String whoami() {
+        Thread thread = Thread.currentThread();
+        WorkerInfo w = worker;
+        return "{\"pid\":" + w.pid() + ",\"index\":" + w.index() + ",\"generation\":" + w.generation()
+                + ",\"model\":\"" + w.executionModel() + "\",\"thread\":\"" + thread.getName().replace("\"", "'")
+                + "\",\"virtual\":" + thread.isVirtual() + "}";
+    }
+
+    private static Response ioDone(int ms) {
+        return Response.text("waited " + ms + " ms\n");
+    }
+
+    private static Integer millis(Request request, int fallback) {
+        String text = request.query("ms").orElse(null);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            int ms = Integer.parseInt(text);
+            return ms >= 0 && ms <= 600_000 ? ms : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Response badMillis() {
+        return Response.text(400, "ms must be an integer from 0 to 600000\n");
+    }
+}

@@ -1,0 +1,41 @@
+package dev.herd.exec;
+
+import dev.herd.api.Request;
+import dev.herd.app.AppInstance;
+import dev.herd.http.ResponseSink;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Calls the app on a thread that may block, for the {@code sync}, {@code threads} and
+ * {@code virtual} models: its {@code Handler} when it has one, else its {@code AsyncHandler}
+ * with the stage awaited on this thread.
+ */
+final class BlockingInvoker {
+
+    private final AppInstance app;
+    private final BlockingAsyncContext asyncContext = new BlockingAsyncContext();
+
+    BlockingInvoker(AppInstance app) {
+        this.app = app;
+    }
+
+    /** Runs on the model's thread; never throws: failures go to the sink. */
+    void invoke(Request request, ResponseSink sink) {
+        try {
+            if (app.handler() != null) {
+                sink.complete(app.handler().handle(request));
+            } else {
+                sink.complete(app.asyncHandler().handleAsync(request, asyncContext).toCompletableFuture().get());
+            }
+        } catch (ExecutionException | CompletionException e) {
+            sink.fail(e.getCause() == null ? e : e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sink.fail(e);
+        } catch (Throwable t) {
+            sink.fail(t);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.herd.http;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Load counters of one worker's HTTP server, read by the heartbeat. Thread-safe. */
+final class ServerStats {
+
+    final LongAdder requests = new LongAdder();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger connections = new AtomicInteger();
+    /** Set once on graceful stop: no new keep-alive, idle connections close. */
+    volatile boolean draining;
+}

@@ -1,0 +1,147 @@
+package dev.herd.ipc;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The wire form of {@link Message}s on the control socket.
+ *
+ * <pre>
+ * +-------------+--------+---------------------------+
+ * | length: u32 | tag: u8| fields, in record order   |
+ * +-------------+--------+---------------------------+
+ *   length counts the tag and fields. Fields: long = 8 bytes, int = 4 (big-endian),
+ *   String = modified UTF-8 with a u16 length (DataOutput.writeUTF), list and map = u32 count
+ *   then their items (a map item is key then value).
+ * </pre>
+ *
+ * Both ends are the same build of herd, so there is no version negotiation.
+ */
+public final class MessageCodec {
+
+    /** Frames above this size are refused; a Welcome with every setting is a few kilobytes. */
+    public static final int MAX_FRAME = 1 << 20;
+
+    private static final byte HELLO = 1;
+    private static final byte WELCOME = 2;
+    private static final byte AWAITING_LISTENERS = 3;
+    private static final byte READY = 4;
+    private static final byte HEARTBEAT = 5;
+    private static final byte STOP = 6;
+
+    private MessageCodec() {
+    }
+
+    /** The message with its length prefix, ready to write. */
+    public static byte[] encode(Message message) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(0);
+            switch (message) {
+                case Message.Hello(long pid, int index, int generation) -> {
+                    out.writeByte(HELLO);
+                    out.writeLong(pid);
+                    out.writeInt(index);
+                    out.writeInt(generation);
+                }
+                case Message.Welcome(Map<String, String> config, List<String> listeners) -> {
+                    out.writeByte(WELCOME);
+                    writeMap(out, config);
+                    writeList(out, listeners);
+                }
+                case Message.AwaitingListeners() -> out.writeByte(AWAITING_LISTENERS);
+                case Message.Ready(long bootMillis) -> {
+                    out.writeByte(READY);
+                    out.writeLong(bootMillis);
+                }
+                case Message.Heartbeat(long requests, int inFlight, int connections) -> {
+                    out.writeByte(HEARTBEAT);
+                    out.writeLong(requests);
+                    out.writeInt(inFlight);
+                    out.writeInt(connections);
+                }
+                case Message.Stop(long graceMillis) -> {
+                    out.writeByte(STOP);
+                    out.writeLong(graceMillis);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] frame = bytes.toByteArray();
+        int length = frame.length - 4;
+        frame[0] = (byte) (length >>> 24);
+        frame[1] = (byte) (length >>> 16);
+        frame[2] = (byte) (length >>> 8);
+        frame[3] = (byte) length;
+        return frame;
+    }
+
+    /** Reads one frame's body (tag and fields, without the length prefix). */
+    public static Message decode(byte[] body) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
+        byte tag = in.readByte();
+        Message message = switch (tag) {
+            case HELLO -> new Message.Hello(in.readLong(), in.readInt(), in.readInt());
+            case WELCOME -> new Message.Welcome(readMap(in), readList(in));
+            case AWAITING_LISTENERS -> new Message.AwaitingListeners();
+            case READY -> new Message.Ready(in.readLong());
+            case HEARTBEAT -> new Message.Heartbeat(in.readLong(), in.readInt(), in.readInt());
+            case STOP -> new Message.Stop(in.readLong());
+            default -> throw new IOException("unknown message tag " + tag);
+        };
+        if (in.available() > 0) {
+            throw new IOException("trailing bytes after message " + message.getClass().getSimpleName());
+        }
+        return message;
+    }
+
+    private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
+        out.writeInt(map.size());
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+            out.writeUTF(entry.getKey());
+            out.writeUTF(entry.getValue());
+        }
+    }
+
+    private static Map<String, String> readMap(DataInputStream in) throws IOException {
+        int size = readCount(in);
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < size; i++) {
+            map.put(in.readUTF(), in.readUTF());
+        }
+        return map;
+    }
+
+    private static void writeList(DataOutputStream out, List<String> list) throws IOException {
+        out.writeInt(list.size());
+        for (String item : list) {
+            out.writeUTF(item);
+        }
+    }
+
+    private static List<String> readList(DataInputStream in) throws IOException {
+        int size = readCount(in);
+        List<String> list = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            list.add(in.readUTF());
+        }
+        return list;
+    }
+
+    private static int readCount(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        if (count < 0 || count > MAX_FRAME) {
+            throw new IOException("bad item count " + count);
+        }
+        return count;
+    }
+}

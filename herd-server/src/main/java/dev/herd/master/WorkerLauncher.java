@@ -1,0 +1,60 @@
+package dev.herd.master;
+
+import dev.herd.config.Config;
+import dev.herd.worker.WorkerMain;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts worker JVMs. A JVM cannot fork, so each worker is a fresh {@code java} process on the
+ * master's own class path, told only where the control socket is, its slot and its generation;
+ * its output goes to the master's, so one log holds every process.
+ */
+final class WorkerLauncher {
+
+    private final Path controlSocket;
+    private final List<String> command;
+
+    WorkerLauncher(Config config, Path controlSocket) {
+        this.controlSocket = controlSocket;
+        this.command = command(config);
+    }
+
+    private static List<String> command(Config config) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(config.workerJvmOpts());
+        command.add("-Dherd.log.level=" + config.logLevel());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(WorkerMain.class.getName());
+        return List.copyOf(command);
+    }
+
+    Process spawn(int index, int generation) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        Map<String, String> env = builder.environment();
+        env.put(WorkerMain.ENV_CONTROL_SOCKET, controlSocket.toString());
+        env.put(WorkerMain.ENV_INDEX, Integer.toString(index));
+        env.put(WorkerMain.ENV_GENERATION, Integer.toString(generation));
+        return builder.start();
+    }
+
+    /** Asks the worker's JVM to print its thread dump (to the shared log) before it is killed. */
+    static void requestThreadDump(long pid) {
+        try {
+            new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
+        } catch (IOException ignored) {
+            // No dump; the kill that follows matters more.
+        }
+    }
+}

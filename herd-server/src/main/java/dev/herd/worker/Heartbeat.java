@@ -1,0 +1,71 @@
+package dev.herd.worker;
+
+import dev.herd.exec.ExecutionModel;
+import dev.herd.http.HttpServer;
+import dev.herd.ipc.ControlClient;
+import dev.herd.ipc.Message;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends the master proof of life. Each beat first sends a probe through every event loop and
+ * then through the execution model; only when the probe comes back is the heartbeat sent. A
+ * worker whose loops or handler threads are stuck therefore goes quiet, and the master kills it
+ * after {@code --timeout}. Runs on its own daemon thread, which only waits.
+ */
+final class Heartbeat implements Runnable {
+
+    private final HttpServer server;
+    private final ExecutionModel model;
+    private final ControlClient control;
+    private final Duration interval;
+
+    Heartbeat(HttpServer server, ExecutionModel model, ControlClient control, Duration interval) {
+        this.server = server;
+        this.model = model;
+        this.control = control;
+        this.interval = interval;
+    }
+
+    /** A beat several times per timeout, at most one a second. */
+    static Duration intervalFor(Duration timeout) {
+        Duration quarter = timeout.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : quarter;
+    }
+
+    void start() {
+        Thread.ofPlatform().name("herd-heartbeat").daemon().start(this);
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                CompletableFuture<Void> probe = server.probeLoops().thenCompose(ignored -> model.probe());
+                awaitPatiently(probe);
+                control.send(new Message.Heartbeat(server.requests(), server.inFlight(), server.connections()));
+                Thread.sleep(interval);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits as long as it takes: a stuck probe means no more heartbeats, which is the point. */
+    private void awaitPatiently(CompletableFuture<Void> probe) throws InterruptedException {
+        while (true) {
+            try {
+                probe.get(interval.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException stillStuck) {
+                // Keep waiting on the same probe rather than piling up new ones.
+            } catch (ExecutionException rejected) {
+                return; // the model is shutting down; the worker is exiting anyway
+            }
+        }
+    }
+}

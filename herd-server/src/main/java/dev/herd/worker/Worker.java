@@ -1,0 +1,152 @@
+package dev.herd.worker;
+
+import dev.herd.ExitCodes;
+import dev.herd.api.WorkerInfo;
+import dev.herd.app.AppInstance;
+import dev.herd.app.AppLoadException;
+import dev.herd.app.AppLoader;
+import dev.herd.config.Config;
+import dev.herd.config.InvalidSettingException;
+import dev.herd.exec.ExecutionModel;
+import dev.herd.http.HttpServer;
+import dev.herd.ipc.ControlClient;
+import dev.herd.ipc.Message;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One worker process's life: connect to the master, receive the configuration and the
+ * listening sockets, boot the app, serve, and drain on {@code Stop}. The master's view of this
+ * process is {@code WorkerHandle}; this class is the process itself.
+ */
+final class Worker {
+
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final Path controlSocket;
+    private final int index;
+    private final int generation;
+    private final long pid = ProcessHandle.current().pid();
+    private final long startNanos = System.nanoTime();
+    /** Control messages, handed from the control event loop to the worker's main thread. */
+    private final BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
+    // RUNNING -> EXITING; once exiting, the control connection closing is expected.
+    private volatile boolean exiting;
+
+    Worker(Path controlSocket, int index, int generation) {
+        this.controlSocket = controlSocket;
+        this.index = index;
+        this.generation = generation;
+    }
+
+    /** Runs the worker to its end and returns the exit status. */
+    int run() {
+        EventLoopGroup controlLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("herd-control", true),
+                EpollIoHandler.newFactory());
+        ControlClient control;
+        try {
+            control = ControlClient.connect(controlLoop, controlSocket, inbox::add, this::masterGone);
+        } catch (Exception e) {
+            log.error("cannot reach the master at {}: {}", controlSocket, e.toString());
+            return ExitCodes.MASTER_GONE;
+        }
+        try {
+            return serve(control);
+        } catch (AppLoadException e) {
+            log.error("cannot load the app: {}", e.getMessage(), e.getCause());
+            return ExitCodes.APP_LOAD_ERROR;
+        } catch (Exception e) {
+            log.error("worker failed to boot", e);
+            return ExitCodes.BOOT_ERROR;
+        } finally {
+            exiting = true;
+            control.close();
+            controlLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private int serve(ControlClient control) throws Exception {
+        control.send(new Message.Hello(pid, index, generation));
+        Message.Welcome welcome = expect(Message.Welcome.class);
+        List<Integer> fds = control.receiveListeners(welcome.listeners().size()).get();
+        Config config = decode(welcome);
+
+        AppInstance app = AppLoader.load(AppLoader.classLoader(config.appJar()),
+                AppLoader.effectiveClassName(config.app()));
+        ExecutionModel model = ExecutionModel.create(config, app);
+        try {
+            app.lifecycle().started(new WorkerInfo(pid, index, generation, model.name()));
+        } catch (Exception e) {
+            throw new AppLoadException("the app's started() hook failed: " + e, e);
+        }
+        HttpServer server = HttpServer.start(fds, config.ioThreads(), model, HttpServer.Limits.DEFAULT);
+        long bootMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        control.send(new Message.Ready(bootMillis));
+        log.debug("serving {} on {} with {} model", app.className(), welcome.listeners(), model.name());
+        new Heartbeat(server, model, control, Heartbeat.intervalFor(config.timeout())).start();
+
+        Message.Stop stop = expect(Message.Stop.class);
+        return drain(server, model, app, Duration.ofMillis(stop.graceMillis()));
+    }
+
+    /** Graceful stop: no new connections, finish what is in flight, then the app's stopping hook. */
+    private int drain(HttpServer server, ExecutionModel model, AppInstance app, Duration grace)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        server.drain();
+        boolean clean = server.awaitConnectionsClosed(grace);
+        if (!clean) {
+            log.warn("graceful timeout: {} requests still in flight after {} ms; closing them",
+                    server.inFlight(), grace.toMillis());
+        }
+        model.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        try {
+            app.lifecycle().stopping();
+        } catch (Exception e) {
+            log.warn("the app's stopping() hook failed", e);
+        }
+        server.shutdown();
+        return ExitCodes.OK;
+    }
+
+    private <T extends Message> T expect(Class<T> type) throws InterruptedException {
+        while (true) {
+            Message message = inbox.take();
+            if (type.isInstance(message)) {
+                return type.cast(message);
+            }
+            log.warn("ignoring unexpected control message {}", message);
+        }
+    }
+
+    private static Config decode(Message.Welcome welcome) {
+        try {
+            return Config.fromText(welcome.config());
+        } catch (InvalidSettingException e) {
+            throw new IllegalStateException("master sent a configuration this worker cannot read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The control connection closed while this worker was not exiting: the master is gone
+     * (killed, crashed). A worker never outlives its master, so it halts at once, without
+     * waiting for anything that might hang. Runs on the control event loop.
+     */
+    private void masterGone() {
+        if (!exiting) {
+            log.error("master is gone; exiting now");
+            Runtime.getRuntime().halt(ExitCodes.MASTER_GONE);
+        }
+    }
+}
