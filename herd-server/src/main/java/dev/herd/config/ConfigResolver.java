@@ -28,12 +28,13 @@ public final class ConfigResolver {
         for (Setting<?> setting : Settings.all()) {
             values.put(setting, setting.fallback());
             sources.put(setting, Source.DEFAULT);
-            String env = environment.get(setting.envName());
-            if (setting == Settings.WORKERS && env == null && environment.containsKey(WEB_CONCURRENCY)) {
-                env = environment.get(WEB_CONCURRENCY);
+            String variable = setting.envName();
+            if (setting == Settings.WORKERS && !environment.containsKey(variable)) {
+                variable = WEB_CONCURRENCY;
             }
+            String env = environment.get(variable);
             if (env != null && !env.isBlank()) {
-                values.put(setting, parseEnv(setting, env));
+                values.put(setting, parseEnv(setting, variable, env));
                 sources.put(setting, Source.ENVIRONMENT);
             }
             List<String> given = commandLine.get(setting);
@@ -45,11 +46,11 @@ public final class ConfigResolver {
         return new Config(values, sources);
     }
 
-    private static Object parseEnv(Setting<?> setting, String text) throws InvalidSettingException {
+    private static Object parseEnv(Setting<?> setting, String variable, String text) throws InvalidSettingException {
         try {
             return setting.parse(text);
         } catch (InvalidSettingException e) {
-            throw new InvalidSettingException(e.getMessage() + " (from $" + setting.envName() + ")");
+            throw new InvalidSettingException(e.getMessage() + " (from $" + variable + ")");
         }
     }
 

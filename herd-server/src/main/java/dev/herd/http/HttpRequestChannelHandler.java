@@ -115,7 +115,13 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         DecoderResult result = nettyRequest.decoderResult();
         if (result.isFailure()) {
             nettyRequest.release();
-            writeMalformed(ctx, result.cause());
+            writeRejection(ctx, statusFor(result.cause()), result.cause().toString());
+            return;
+        }
+        if (nettyRequest.protocolVersion().majorVersion() != 1 || nettyRequest.protocolVersion().minorVersion() > 1) {
+            String version = nettyRequest.protocolVersion().text();
+            nettyRequest.release();
+            writeRejection(ctx, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, version);
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(nettyRequest);
@@ -148,14 +154,18 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
                 .build();
     }
 
-    private void writeMalformed(ChannelHandlerContext ctx, Throwable cause) {
-        HttpResponseStatus status = switch (cause) {
+    private static HttpResponseStatus statusFor(Throwable decoderFailure) {
+        return switch (decoderFailure) {
             case TooLongHttpLineException e -> HttpResponseStatus.REQUEST_URI_TOO_LONG;
             case TooLongHttpHeaderException e -> HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
             case TooLongFrameException e -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
             default -> HttpResponseStatus.BAD_REQUEST;
         };
-        log.debug("malformed request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    }
+
+    /** Answers a request that never reaches the app, and closes: the byte stream cannot be trusted. */
+    private void writeRejection(ChannelHandlerContext ctx, HttpResponseStatus status, String why) {
+        log.debug("rejected request from {} with {}: {}", ctx.channel().remoteAddress(), status.code(), why);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(status.reasonPhrase() + "\n", StandardCharsets.UTF_8));
         HttpHeaders headers = response.headers();
@@ -163,7 +173,6 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         headers.set(HttpHeaderNames.DATE, HttpDate.now());
-        // The parser has lost its place in the byte stream: the connection cannot go on.
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 

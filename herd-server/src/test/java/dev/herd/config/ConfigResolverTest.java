@@ -1,0 +1,75 @@
+package dev.herd.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigResolverTest {
+
+    @Test
+    void defaultsApplyWhenNothingIsGiven() throws Exception {
+        Config config = ConfigResolver.resolve(Map.of(), Map.of());
+        assertThat(config.workers()).isEqualTo(1);
+        assertThat(config.workerClass()).isEqualTo(WorkerClass.THREADS);
+        assertThat(config.binds()).containsExactly(new BindAddress("127.0.0.1", 8000));
+        assertThat(config.source(Settings.WORKERS)).isEqualTo(Source.DEFAULT);
+    }
+
+    @Test
+    void environmentBeatsDefaultsAndCommandLineBeatsEnvironment() throws Exception {
+        Map<String, String> env = Map.of("HERD_WORKERS", "3", "HERD_TIMEOUT", "7.5");
+        Config fromEnv = ConfigResolver.resolve(env, Map.of());
+        assertThat(fromEnv.workers()).isEqualTo(3);
+        assertThat(fromEnv.timeout()).isEqualTo(Duration.ofMillis(7500));
+        assertThat(fromEnv.source(Settings.WORKERS)).isEqualTo(Source.ENVIRONMENT);
+
+        Config fromCli = ConfigResolver.resolve(env, Map.of(Settings.WORKERS, List.of("5")));
+        assertThat(fromCli.workers()).isEqualTo(5);
+        assertThat(fromCli.source(Settings.WORKERS)).isEqualTo(Source.COMMAND_LINE);
+        assertThat(fromCli.timeout()).isEqualTo(Duration.ofMillis(7500));
+    }
+
+    @Test
+    void webConcurrencySetsTheDefaultWorkerCountButHerdWorkersWins() throws Exception {
+        assertThat(ConfigResolver.resolve(Map.of("WEB_CONCURRENCY", "6"), Map.of()).workers()).isEqualTo(6);
+        assertThat(ConfigResolver.resolve(Map.of("WEB_CONCURRENCY", "6", "HERD_WORKERS", "2"), Map.of()).workers())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void repeatedBindFlagsAccumulate() throws Exception {
+        Config config = ConfigResolver.resolve(Map.of(),
+                Map.of(Settings.BIND, List.of("127.0.0.1:0", "[::1]:9000")));
+        assertThat(config.binds()).containsExactly(new BindAddress("127.0.0.1", 0), new BindAddress("::1", 9000));
+    }
+
+    @Test
+    void badValuesNameTheirFlagOrVariable() {
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(), Map.of(Settings.WORKERS, List.of("0"))))
+                .hasMessage("--workers: must be at least 1, got 0");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of("HERD_WORKER_CLASS", "fibers"), Map.of()))
+                .hasMessageStartingWith("--worker-class: 'fibers' is not one of sync|threads|virtual|async")
+                .hasMessageEndingWith("(from $HERD_WORKER_CLASS)");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of("WEB_CONCURRENCY", "many"), Map.of()))
+                .hasMessageEndingWith("(from $WEB_CONCURRENCY)");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(), Map.of(Settings.BIND, List.of("localhost"))))
+                .hasMessageStartingWith("--bind: expected HOST:PORT");
+    }
+
+    @Test
+    void textFormRoundTripsForWorkers() throws Exception {
+        Config config = ConfigResolver.resolve(Map.of(), Map.of(
+                Settings.BIND, List.of("127.0.0.1:0"),
+                Settings.WORKER_CLASS, List.of("async"),
+                Settings.GRACEFUL_TIMEOUT, List.of("2.5")));
+        Config copy = Config.fromText(config.toText());
+        for (Setting<?> setting : Settings.all()) {
+            assertThat(copy.get(setting)).as(setting.key()).isEqualTo(config.get(setting));
+        }
+    }
+}

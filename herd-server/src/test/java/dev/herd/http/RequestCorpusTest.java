@@ -1,0 +1,95 @@
+package dev.herd.http;
+
+import dev.herd.api.Response;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Walks the raw request corpus in {@code resources/requests}: every {@code valid/*.http} reaches
+ * the app as the sibling {@code .expect} line says; every {@code invalid/NNN-*.http} gets status
+ * NNN and its connection closed. A regression case is a new file, not new code. Files are
+ * written with LF line ends and sent with CRLF.
+ */
+class RequestCorpusTest {
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valid")
+    void validRequestReachesTheApp(String name, Path file) throws IOException {
+        EmbeddedChannel channel = pipeline();
+        channel.writeInbound(read(file));
+        String response = drainOutbound(channel);
+        String expected = Files.readString(file.resolveSibling(name.replace(".http", ".expect"))).strip();
+        assertThat(response).startsWith("HTTP/1.").contains(" 200 OK").endsWith(expected);
+        assertThat(channel.isOpen()).isEqualTo(!name.startsWith("http10"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void invalidRequestGetsItsStatusAndTheConnectionCloses(String name, Path file) throws IOException {
+        EmbeddedChannel channel = pipeline();
+        channel.writeInbound(read(file));
+        String response = drainOutbound(channel);
+        assertThat(response).startsWith("HTTP/1.1 " + name.substring(0, 3) + " ");
+        assertThat(response).containsIgnoringCase("connection: close");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    static Stream<Object[]> valid() throws Exception {
+        return corpus("valid");
+    }
+
+    static Stream<Object[]> invalid() throws Exception {
+        return corpus("invalid");
+    }
+
+    private static Stream<Object[]> corpus(String kind) throws URISyntaxException, IOException {
+        Path dir = Path.of(RequestCorpusTest.class.getResource("/requests/" + kind).toURI());
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".http")).sorted()
+                    .map(f -> new Object[]{f.getFileName().toString(), f}).toList().stream();
+        }
+    }
+
+    /** The worker's pipeline with an app that echoes what it received. */
+    private static EmbeddedChannel pipeline() {
+        HttpServer.Limits limits = HttpServer.Limits.DEFAULT;
+        RequestDispatcher echo = (request, loop, sink) -> sink.complete(Response.text(
+                request.method() + " " + request.path() + " " + request.rawQuery() + " " + request.bodyLength()));
+        return new EmbeddedChannel(
+                new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(limits.maxRequestLine())
+                        .setMaxHeaderSize(limits.maxHeaderBytes())),
+                new HttpObjectAggregator(limits.maxBodyBytes()),
+                new HttpRequestChannelHandler(echo, new ServerStats()));
+    }
+
+    private static ByteBuf read(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").replace("\n", "\r\n");
+        return Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String drainOutbound(EmbeddedChannel channel) {
+        StringBuilder out = new StringBuilder();
+        Object message;
+        while ((message = channel.readOutbound()) != null) {
+            ByteBuf buf = (ByteBuf) message;
+            out.append(buf.toString(StandardCharsets.ISO_8859_1));
+            buf.release();
+        }
+        return out.toString();
+    }
+}

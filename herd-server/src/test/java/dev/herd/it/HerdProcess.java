@@ -1,0 +1,247 @@
+package dev.herd.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real herd server for integration tests: runs the repository's {@code ./herd} launcher as a
+ * process, reads its log, and on {@link #close} makes sure that neither the master nor any
+ * worker it ever saw is left running (failing the test if one was).
+ */
+final class HerdProcess implements AutoCloseable {
+
+    static final Path HOME = Path.of(System.getProperty("herd.home", "..")).toAbsolutePath().normalize();
+    private static final Pattern READY = Pattern.compile("ready pid=(\\d+) listen=([^ ]+) workers=(\\d+)");
+
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final Set<Long> seenPids = new HashSet<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private int port;
+
+    private HerdProcess(Process process) {
+        this.process = process;
+        seenPids.add(process.pid());
+        Thread.ofPlatform().daemon().name("herd-log-reader").start(this::readLog);
+    }
+
+    /** Starts {@code ./herd serve ARGS -b 127.0.0.1:0} without waiting. */
+    static HerdProcess launch(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(HOME.resolve("herd").toString(), "serve"));
+        command.addAll(List.of(args));
+        if (!command.contains("-b") && !command.contains("--bind")) {
+            command.addAll(List.of("-b", "127.0.0.1:0"));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("HERD_NO_BUILD", "1");
+        builder.environment().remove("WEB_CONCURRENCY");
+        return new HerdProcess(builder.start());
+    }
+
+    /** Starts herd and waits for its ready line. */
+    static HerdProcess start(String... args) throws Exception {
+        HerdProcess herd = launch(args);
+        try {
+            Matcher ready = herd.awaitLog(READY, Duration.ofSeconds(60));
+            String listen = ready.group(2).split(",")[0];
+            herd.port = Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+            herd.workerPids();
+            return herd;
+        } catch (AssertionError | Exception e) {
+            herd.close();
+            throw e;
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    long masterPid() {
+        return process.pid();
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** The master's live child processes (its workers), remembered for the final clean-up check. */
+    List<Long> workerPids() {
+        List<Long> pids = ProcessHandle.of(process.pid()).stream()
+                .flatMap(ProcessHandle::children)
+                .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .map(ProcessHandle::pid)
+                .toList();
+        synchronized (seenPids) {
+            seenPids.addAll(pids);
+        }
+        return pids;
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return get(path, Duration.ofSeconds(30));
+    }
+
+    HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(timeout).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends a signal by name (TERM, INT, KILL, ...) to {@code pid}. */
+    static void signal(long pid, String signal) throws IOException, InterruptedException {
+        int status = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+        if (status != 0) {
+            throw new AssertionError("kill -" + signal + " " + pid + " failed");
+        }
+    }
+
+    void signal(String signal) throws IOException, InterruptedException {
+        signal(process.pid(), signal);
+    }
+
+    /** Waits for the master to exit and returns its status. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("herd did not exit within " + timeout + "; log:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    /** Waits until a log line matches {@code pattern}; returns the match. */
+    Matcher awaitLog(Pattern pattern, Duration timeout) throws InterruptedException {
+        return awaitLog(pattern, 0, timeout);
+    }
+
+    /** Like {@link #awaitLog(Pattern, Duration)}, looking only at lines from {@code fromLine} on. */
+    Matcher awaitLog(Pattern pattern, int fromLine, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            synchronized (lines) {
+                for (int i = fromLine; i < lines.size(); i++) {
+                    Matcher m = pattern.matcher(lines.get(i));
+                    if (m.find()) {
+                        return m;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no log line matched /" + pattern + "/ within " + timeout
+                            + "; log:\n" + String.join("\n", lines));
+                }
+                lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    int lineCount() {
+        synchronized (lines) {
+            return lines.size();
+        }
+    }
+
+    long countLines(Pattern pattern) {
+        synchronized (lines) {
+            return lines.stream().filter(l -> pattern.matcher(l).find()).count();
+        }
+    }
+
+    String log() {
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    private void readLog() {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                synchronized (lines) {
+                    lines.add(line);
+                    lines.notifyAll();
+                }
+            }
+        } catch (IOException ignored) {
+            // The process ended.
+        }
+    }
+
+    /**
+     * Stops herd if it still runs (TERM, then KILL), then asserts that the master and every
+     * worker seen during the test are gone.
+     */
+    @Override
+    public void close() throws IOException {
+        try {
+            stopAndCheckNothingIsLeft();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IOException("interrupted while stopping herd", e);
+        }
+    }
+
+    private void stopAndCheckNothingIsLeft() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            workerPids();
+            signal("TERM");
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        List<Long> leftovers = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Set<Long> pids;
+        synchronized (seenPids) {
+            pids = Set.copyOf(seenPids);
+        }
+        for (long pid : pids) {
+            ProcessHandle handle = ProcessHandle.of(pid).orElse(null);
+            while (handle != null && handle.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            if (handle != null && handle.isAlive()) {
+                leftovers.add(pid);
+                handle.destroyForcibly();
+            }
+        }
+        if (!leftovers.isEmpty()) {
+            throw new AssertionError("processes left behind: " + leftovers + "; log:\n" + log());
+        }
+    }
+
+    /** Writes a jar of the test fixtures, as a user's app jar would be. */
+    static Path fixtureJar() throws IOException {
+        Path classes = Path.of(HerdProcess.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path jar = Files.createTempFile("herd-fixtures-", ".jar");
+        jar.toFile().deleteOnExit();
+        Path fixtures = classes.resolve("dev/herd/fixtures");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+             var files = Files.walk(fixtures)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(file).toString()));
+                out.write(Files.readAllBytes(file));
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+}
