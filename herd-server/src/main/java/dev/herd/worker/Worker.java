@@ -77,10 +77,12 @@ final class Worker {
     }
 
     private int serve(ControlClient control) throws Exception {
+        log.debug("boot: connected to the master after {} ms", sinceStart());
         control.send(new Message.Hello(pid, index, generation));
         Message.Welcome welcome = expect(Message.Welcome.class);
         List<Integer> fds = control.receiveListeners(welcome.listeners().size()).get();
         Config config = decode(welcome);
+        log.debug("boot: configuration and {} listeners after {} ms", fds.size(), sinceStart());
 
         AppInstance app = AppLoader.load(AppLoader.classLoader(config.appJar()),
                 AppLoader.effectiveClassName(config.app()));
@@ -90,8 +92,9 @@ final class Worker {
         } catch (Exception e) {
             throw new AppLoadException("the app's started() hook failed: " + e, e);
         }
+        log.debug("boot: app started after {} ms", sinceStart());
         HttpServer server = HttpServer.start(fds, config.ioThreads(), model, HttpServer.Limits.DEFAULT);
-        long bootMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        long bootMillis = sinceStart();
         control.send(new Message.Ready(bootMillis));
         log.debug("serving {} on {} with {} model", app.className(), welcome.listeners(), model.name());
         new Heartbeat(server, model, control, Heartbeat.intervalFor(config.timeout())).start();
@@ -118,6 +121,10 @@ final class Worker {
         }
         server.shutdown();
         return ExitCodes.OK;
+    }
+
+    private long sinceStart() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     private <T extends Message> T expect(Class<T> type) throws InterruptedException {
