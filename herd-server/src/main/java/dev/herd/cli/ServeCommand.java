@@ -7,6 +7,7 @@ import dev.herd.config.Config;
 import dev.herd.config.ConfigResolver;
 import dev.herd.config.InvalidSettingException;
 import dev.herd.config.Setting;
+import dev.herd.http.ListenSocket;
 import dev.herd.master.Master;
 import picocli.CommandLine;
 
@@ -44,6 +45,11 @@ final class ServeCommand {
         } catch (InvalidSettingException | AppLoadException e) {
             System.err.println("herd serve: " + e.getMessage());
             return ExitCodes.USAGE;
+        }
+        String unavailable = ListenSocket.unavailableReason();
+        if (unavailable != null) {
+            System.err.println("herd serve: " + unavailable);
+            return ExitCodes.ERROR;
         }
         System.setProperty("herd.role", "master");
         System.setProperty("herd.pid", Long.toString(ProcessHandle.current().pid()));

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 
 import java.net.InetSocketAddress;
@@ -41,6 +42,19 @@ public final class ListenSocket {
                 .channel();
         int port = ((InetSocketAddress) channel.localAddress()).getPort();
         return new ListenSocket(channel, requested.withPort(port));
+    }
+
+    /**
+     * Why the shared-socket design cannot run here (no Linux epoll), or {@code null} when it can.
+     * Checked before anything is bound, so the user gets one clear line.
+     */
+    public static String unavailableReason() {
+        if (Epoll.isAvailable()) {
+            return null;
+        }
+        Throwable cause = Epoll.unavailabilityCause();
+        return "herd needs Linux with epoll for its shared listening socket"
+                + (cause == null ? "" : " (" + cause.getMessage() + ")");
     }
 
     /** The address with the real port. */
