@@ -11,6 +11,7 @@ import dev.herd.http.ListenSocket;
 import dev.herd.master.Master;
 import picocli.CommandLine;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +41,7 @@ final class ServeCommand {
         }
         Config config;
         try {
-            config = ConfigResolver.resolve(System.getenv(), given);
+            config = new ConfigResolver(System.getenv(), given, Path.of("")).resolve();
             AppLoader.check(config.appJar(), AppLoader.effectiveClassName(config.app()), config.workerClass());
         } catch (InvalidSettingException | AppLoadException e) {
             System.err.println("herd serve: " + e.getMessage());

@@ -87,6 +87,54 @@ public final class Config {
         return get(Settings.LOG_LEVEL);
     }
 
+    public int backlog() {
+        return get(Settings.BACKLOG);
+    }
+
+    public String pidFile() {
+        return get(Settings.PID);
+    }
+
+    public int maxRequests() {
+        return get(Settings.MAX_REQUESTS);
+    }
+
+    public int maxRequestsJitter() {
+        return get(Settings.MAX_REQUESTS_JITTER);
+    }
+
+    public int maxHeapAfterGcMiB() {
+        return get(Settings.MAX_HEAP_AFTER_GC);
+    }
+
+    public Duration requestTimeout() {
+        return get(Settings.REQUEST_TIMEOUT);
+    }
+
+    public Duration keepAlive() {
+        return get(Settings.KEEP_ALIVE);
+    }
+
+    public Duration readTimeout() {
+        return get(Settings.READ_TIMEOUT);
+    }
+
+    public List<String> forwardedAllowIps() {
+        return get(Settings.FORWARDED_ALLOW_IPS);
+    }
+
+    public String accessLog() {
+        return get(Settings.ACCESS_LOG);
+    }
+
+    public String accessLogFormat() {
+        return get(Settings.ACCESS_LOG_FORMAT);
+    }
+
+    public String errorLog() {
+        return get(Settings.ERROR_LOG);
+    }
+
     public List<String> workerJvmOpts() {
         String opts = get(Settings.JVM_OPTS).trim();
         return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));

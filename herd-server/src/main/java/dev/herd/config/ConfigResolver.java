@@ -1,61 +1,106 @@
 package dev.herd.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Resolves the configuration from its layers: defaults &lt; environment &lt; command line. The
- * command line arrives already split per setting (the CLI does that from the same registry).
+ * Resolves the configuration from its layers: defaults &lt; file &lt; environment &lt; command
+ * line. The command line arrives already split per setting (the CLI does that from the same
+ * registry). Every problem in every layer is reported, one line each, not just the first.
+ *
+ * <p>The master keeps its resolver, so that a reload resolves again with the file as it is
+ * then and the same environment and command line.
  */
 public final class ConfigResolver {
 
     /** Gunicorn, Uvicorn and Puma all read the default worker count from it. */
     static final String WEB_CONCURRENCY = "WEB_CONCURRENCY";
 
-    private ConfigResolver() {
-    }
+    private final Map<String, String> environment;
+    private final Map<Setting<?>, List<String>> commandLine;
+    private final Path workingDirectory;
 
     /**
      * @param environment the process environment
      * @param commandLine each setting given on the command line with its raw values in order
      *                    (several only for repeatable settings)
      */
+    public ConfigResolver(Map<String, String> environment, Map<Setting<?>, List<String>> commandLine,
+                          Path workingDirectory) {
+        this.environment = Map.copyOf(environment);
+        this.commandLine = Map.copyOf(commandLine);
+        this.workingDirectory = workingDirectory;
+    }
+
+    /** Resolves with no file layer beyond what the environment and command line name. */
     public static Config resolve(Map<String, String> environment, Map<Setting<?>, List<String>> commandLine)
             throws InvalidSettingException {
+        return new ConfigResolver(environment, commandLine, Path.of("")).resolve();
+    }
+
+    public Config resolve() throws InvalidSettingException {
+        List<String> problems = new ArrayList<>();
         Map<Setting<?>, Object> values = new LinkedHashMap<>();
         Map<Setting<?>, Source> sources = new LinkedHashMap<>();
+        Path file = configFile(problems);
+        Map<Setting<?>, String> fromFile = file == null ? Map.of() : ConfigFile.read(file, problems);
         for (Setting<?> setting : Settings.all()) {
             values.put(setting, setting.fallback());
             sources.put(setting, Source.DEFAULT);
+            if (fromFile.containsKey(setting)) {
+                take(setting, fromFile.get(setting), " (from " + file + ")", Source.FILE, values, sources, problems);
+            }
             String variable = setting.envName();
             if (setting == Settings.WORKERS && !environment.containsKey(variable)) {
                 variable = WEB_CONCURRENCY;
             }
             String env = environment.get(variable);
             if (env != null && !env.isBlank()) {
-                values.put(setting, parseEnv(setting, variable, env));
-                sources.put(setting, Source.ENVIRONMENT);
+                take(setting, env, " (from $" + variable + ")", Source.ENVIRONMENT, values, sources, problems);
             }
             List<String> given = commandLine.get(setting);
             if (given != null && !given.isEmpty()) {
-                values.put(setting, parseAll(setting, given));
-                sources.put(setting, Source.COMMAND_LINE);
+                // A repeatable flag accumulates; otherwise the last use wins.
+                String text = setting.repeatable() ? String.join(",", given) : given.getLast();
+                take(setting, text, "", Source.COMMAND_LINE, values, sources, problems);
             }
+        }
+        if (file != null) {
+            values.put(Settings.CONFIG, file.toString());
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSettingException(problems);
         }
         return new Config(values, sources);
     }
 
-    private static Object parseEnv(Setting<?> setting, String variable, String text) throws InvalidSettingException {
+    private static void take(Setting<?> setting, String text, String origin, Source source,
+                             Map<Setting<?>, Object> values, Map<Setting<?>, Source> sources, List<String> problems) {
         try {
-            return setting.parse(text);
+            values.put(setting, setting.parse(text));
+            sources.put(setting, source);
         } catch (InvalidSettingException e) {
-            throw new InvalidSettingException(e.getMessage() + " (from $" + variable + ")");
+            problems.add(e.getMessage() + origin);
         }
     }
 
-    private static Object parseAll(Setting<?> setting, List<String> given) throws InvalidSettingException {
-        // A repeatable flag accumulates: each use is parsed on its own and the lists are joined.
-        return setting.repeatable() ? setting.parse(String.join(",", given)) : setting.parse(given.getLast());
+    /** --config (flag or environment) names the file; else ./herd.toml when it exists. */
+    private Path configFile(List<String> problems) {
+        List<String> given = commandLine.get(Settings.CONFIG);
+        String named = given != null && !given.isEmpty() ? given.getLast() : environment.get(Settings.CONFIG.envName());
+        if (named != null && !named.isBlank()) {
+            Path path = workingDirectory.resolve(named);
+            if (!Files.isReadable(path)) {
+                problems.add("--config: cannot read " + named);
+                return null;
+            }
+            return path;
+        }
+        Path implicit = workingDirectory.resolve(ConfigFile.DEFAULT_NAME);
+        return Files.isReadable(implicit) ? implicit : null;
     }
 }

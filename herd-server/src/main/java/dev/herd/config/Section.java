@@ -5,6 +5,7 @@ public enum Section {
     SERVER("Server"),
     WORKERS("Workers"),
     TIMEOUTS("Timeouts"),
+    HTTP("HTTP"),
     APP("App"),
     LOGGING("Logging");
 

@@ -21,6 +21,31 @@ public final class Settings {
                     + " port (the ready line shows it). The master binds every address once and shares the"
                     + " socket with all workers.");
 
+    public static final Setting<String> CONFIG = declare(
+            "config", "-c", Section.SERVER, ValueType.STRING, "", v -> null,
+            "Configuration file (TOML, keys as in this list). Without it, ./herd.toml is read when present."
+                    + " A reload reads it again.");
+
+    public static final Setting<Integer> BACKLOG = declare(
+            "backlog", null, Section.SERVER, ValueType.INT, 2048, atLeast(1),
+            "Length of the kernel's queue of connections waiting for a worker to accept them (capped by"
+                    + " net.core.somaxconn).");
+
+    public static final Setting<String> BIND_MODE = declare(
+            "bind-mode", null, Section.SERVER, ValueType.STRING, "0660", Settings::octalMode,
+            "Permissions of unix socket files made for unix:PATH binds, in octal. 0660 lets a proxy in the"
+                    + " socket's group (e.g. nginx) connect.");
+
+    public static final Setting<String> PID = declare(
+            "pid", "-p", Section.SERVER, ValueType.STRING, "", v -> null,
+            "Write the master's pid to this file (atomically); removed on exit. herd ctl finds the master"
+                    + " through it.");
+
+    public static final Setting<String> CONTROL_SOCKET = declare(
+            "control-socket", null, Section.SERVER, ValueType.STRING, "", v -> null,
+            "Path of the master's control socket (mode 0600). The default is master-PID.sock in a private"
+                    + " (0700) directory: $XDG_RUNTIME_DIR/herd, else the temp directory's herd-UID.");
+
     public static final Setting<Integer> WORKERS = declare(
             "workers", "-w", Section.WORKERS, ValueType.INT, 1, atLeast(1),
             "Number of worker processes. The default is $WEB_CONCURRENCY when set, else 1.");
@@ -51,6 +76,20 @@ public final class Settings {
                     + " the serial collector, and an out-of-memory error ends the worker so that the master"
                     + " replaces it.");
 
+    public static final Setting<Integer> MAX_REQUESTS = declare(
+            "max-requests", null, Section.WORKERS, ValueType.INT, 0, atLeast(0),
+            "Replace a worker after it served this many requests (0: never). The replacement boots before"
+                    + " the old worker drains, so no request fails. Limits the damage of slow leaks.");
+
+    public static final Setting<Integer> MAX_REQUESTS_JITTER = declare(
+            "max-requests-jitter", null, Section.WORKERS, ValueType.INT, 0, atLeast(0),
+            "Add a random 0..N to each worker's --max-requests so workers are not all replaced at once.");
+
+    public static final Setting<Integer> MAX_HEAP_AFTER_GC = declare(
+            "max-heap-after-gc", null, Section.WORKERS, ValueType.INT, 0, atLeast(0),
+            "Replace a worker (gracefully) whose live heap after a full collection stays above this many"
+                    + " MiB twice in a row (0: never).");
+
     public static final Setting<Duration> TIMEOUT = declare(
             "timeout", "-t", Section.TIMEOUTS, ValueType.SECONDS, Duration.ofSeconds(30), positiveDuration(),
             "Worker liveness: a worker with no heartbeat for this long is killed (its thread dump goes to the"
@@ -64,6 +103,41 @@ public final class Settings {
     public static final Setting<Duration> BOOT_TIMEOUT = declare(
             "boot-timeout", null, Section.TIMEOUTS, ValueType.SECONDS, Duration.ofSeconds(60), positiveDuration(),
             "How long a worker may take from spawn to ready before it counts as a failed boot.");
+
+    public static final Setting<Duration> REQUEST_TIMEOUT = declare(
+            "request-timeout", null, Section.TIMEOUTS, ValueType.SECONDS, Duration.ZERO, v -> null,
+            "One request's time limit (0: none). Past it the client gets 503 and the handler thread is"
+                    + " interrupted; the worker lives.");
+
+    public static final Setting<Duration> KEEP_ALIVE = declare(
+            "keep-alive", null, Section.TIMEOUTS, ValueType.SECONDS, Duration.ofSeconds(5), v -> null,
+            "Close a keep-alive connection idle for this long (0: no keep-alive).");
+
+    public static final Setting<Duration> READ_TIMEOUT = declare(
+            "read-timeout", null, Section.TIMEOUTS, ValueType.SECONDS, Duration.ofSeconds(30), positiveDuration(),
+            "A client that started a request must send all of it within this time, or get 408.");
+
+    public static final Setting<Integer> LIMIT_REQUEST_LINE = declare(
+            "limit-request-line", null, Section.HTTP, ValueType.INT, 4094, atLeast(16),
+            "Longest request line in bytes (method, target, version); longer gets 414.");
+
+    public static final Setting<Integer> LIMIT_REQUEST_FIELDS = declare(
+            "limit-request-fields", null, Section.HTTP, ValueType.INT, 100, atLeast(1),
+            "Most header fields in a request; more gets 431.");
+
+    public static final Setting<Integer> LIMIT_REQUEST_FIELD_SIZE = declare(
+            "limit-request-field-size", null, Section.HTTP, ValueType.INT, 8190, atLeast(16),
+            "Largest header field in bytes (name and value); larger gets 431.");
+
+    public static final Setting<Integer> LIMIT_REQUEST_BODY = declare(
+            "limit-request-body", null, Section.HTTP, ValueType.INT, 10 * 1024 * 1024, atLeast(0),
+            "Largest request body in bytes; larger gets 413. Bodies are read whole before the app runs.");
+
+    public static final Setting<List<String>> FORWARDED_ALLOW_IPS = declare(
+            "forwarded-allow-ips", null, Section.HTTP, ValueType.listOf(ValueType.STRING),
+            List.of("127.0.0.1", "::1", "unix"), Settings::addressesOrStar,
+            "Peers whose X-Forwarded-For, X-Forwarded-Proto and Forwarded headers are believed: IP"
+                    + " addresses, 'unix' for unix socket peers, or '*' for all. Others' headers are ignored.");
 
     public static final Setting<String> APP_JAR = declare(
             "app-jar", null, Section.APP, ValueType.STRING, "", v -> null,
@@ -80,6 +154,19 @@ public final class Settings {
             v -> List.of("error", "warn", "info", "debug", "trace").contains(v) ? null
                     : "must be one of error|warn|info|debug|trace, got '" + v + "'",
             "Log level of the master and the workers.");
+
+    public static final Setting<String> ACCESS_LOG = declare(
+            "access-log", null, Section.LOGGING, ValueType.STRING, "", v -> null,
+            "Access log file, or '-' for standard output; empty for none. USR1 reopens it (for logrotate).");
+
+    public static final Setting<String> ACCESS_LOG_FORMAT = declare(
+            "access-log-format", null, Section.LOGGING, ValueType.STRING,
+            "%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\"", v -> null,
+            "Access log line, in Gunicorn's syntax (docs/access-log.md lists the atoms).");
+
+    public static final Setting<String> ERROR_LOG = declare(
+            "error-log", null, Section.LOGGING, ValueType.STRING, "-", v -> null,
+            "Where herd's own log goes: a file, or '-' for standard error. USR1 reopens it.");
 
     private Settings() {
     }
@@ -105,6 +192,19 @@ public final class Settings {
         Setting<T> setting = new Setting<>(key, null, section, type, fallback, v -> null, help, true);
         BY_KEY.put(key, setting);
         return setting;
+    }
+
+    private static String octalMode(String mode) {
+        return mode.matches("0?[0-7]{3}") ? null : "must be an octal file mode such as 0660, got '" + mode + "'";
+    }
+
+    private static String addressesOrStar(List<String> values) {
+        for (String value : values) {
+            if (!value.equals("*") && !value.equals("unix") && !value.matches("[0-9a-fA-F.:]+")) {
+                return "expected IP addresses, 'unix' or '*', got '" + value + "'";
+            }
+        }
+        return null;
     }
 
     private static Function<Integer, String> atLeast(int min) {
