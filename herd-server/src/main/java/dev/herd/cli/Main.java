@@ -25,6 +25,9 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (args[0]) {
             case "serve" -> ServeCommand.run(rest);
+            case "ctl" -> CtlCommand.run(rest);
+            case "print-config" -> ConfigCommands.printConfig(rest);
+            case "check-config" -> ConfigCommands.checkConfig(rest);
             case "version", "--version" -> {
                 System.out.println("herd " + version());
                 yield ExitCodes.OK;
@@ -46,8 +49,11 @@ public final class Main {
                 usage: herd COMMAND [OPTIONS]
 
                 commands:
-                  serve      run the master and its workers (herd serve --help for options)
-                  version    print the version
+                  serve          run the master and its workers (herd serve --help for options)
+                  ctl            control a running master: status, reload, scale, add, remove, stop
+                  print-config   print every resolved setting and where it came from
+                  check-config   check the configuration and the app without serving
+                  version        print the version
                 """;
     }
 }

@@ -40,8 +40,10 @@ final class ServeCommand {
             return ExitCodes.USAGE;
         }
         Config config;
+        ConfigResolver resolver;
         try {
-            config = new ConfigResolver(System.getenv(), given, Path.of("")).resolve();
+            resolver = new ConfigResolver(System.getenv(), given, Path.of(""));
+            config = resolver.resolve();
             AppLoader.check(config.appJar(), AppLoader.effectiveClassName(config.app()), config.workerClass());
         } catch (InvalidSettingException | AppLoadException e) {
             System.err.println("herd serve: " + e.getMessage());
@@ -55,6 +57,7 @@ final class ServeCommand {
         System.setProperty("herd.role", "master");
         System.setProperty("herd.pid", Long.toString(ProcessHandle.current().pid()));
         System.setProperty("herd.log.level", config.logLevel());
-        return new Master(config).run();
+        System.setProperty("herd.error.log", config.errorLog());
+        return new Master(config, resolver).run();
     }
 }

@@ -51,16 +51,18 @@ public final class ConfigResolver {
         for (Setting<?> setting : Settings.all()) {
             values.put(setting, setting.fallback());
             sources.put(setting, Source.DEFAULT);
+            String webConcurrency = environment.get(WEB_CONCURRENCY);
+            if (setting == Settings.WORKERS && webConcurrency != null && !webConcurrency.isBlank()) {
+                // As in Gunicorn: it replaces the default, so a file or HERD_WORKERS still wins.
+                take(setting, webConcurrency, " (from $" + WEB_CONCURRENCY + ")", Source.ENVIRONMENT, values, sources,
+                        problems);
+            }
             if (fromFile.containsKey(setting)) {
                 take(setting, fromFile.get(setting), " (from " + file + ")", Source.FILE, values, sources, problems);
             }
-            String variable = setting.envName();
-            if (setting == Settings.WORKERS && !environment.containsKey(variable)) {
-                variable = WEB_CONCURRENCY;
-            }
-            String env = environment.get(variable);
+            String env = environment.get(setting.envName());
             if (env != null && !env.isBlank()) {
-                take(setting, env, " (from $" + variable + ")", Source.ENVIRONMENT, values, sources, problems);
+                take(setting, env, " (from $" + setting.envName() + ")", Source.ENVIRONMENT, values, sources, problems);
             }
             List<String> given = commandLine.get(setting);
             if (given != null && !given.isEmpty()) {

@@ -17,9 +17,14 @@ import java.util.Map;
  *   (back to reading bytes, boots the app)
  *   Ready                          -&gt;
  *   Heartbeat ... every interval   -&gt;
+ *   Retire(reason), when it wants replacing (max requests, heap) -&gt;
+ *                                  &lt;-   ReopenLogs, on USR1
  *                                  &lt;-   Stop(grace)
  *   (drains, exits 0)
  * </pre>
+ *
+ * <p>The control CLI ({@code herd ctl}) uses the same socket: it sends one {@code Command}
+ * and reads one {@code Reply}.
  *
  * <p>The master sends nothing between {@code Welcome} and the descriptors, because the worker
  * cannot read bytes and descriptors at the same time: a data byte read while it waits for
@@ -53,5 +58,24 @@ public sealed interface Message {
 
     /** Stop gracefully: stop accepting, finish in-flight requests within {@code graceMillis}, exit 0. */
     record Stop(long graceMillis) implements Message {
+    }
+
+    /**
+     * The worker asks to be replaced ({@code --max-requests}, {@code --max-heap-after-gc}); it
+     * keeps serving until the master has a successor ready and sends {@code Stop}.
+     */
+    record Retire(String reason) implements Message {
+    }
+
+    /** Reopen log files (after logrotate moved them). */
+    record ReopenLogs() implements Message {
+    }
+
+    /** A control command from {@code herd ctl}, e.g. {@code scale} with {@code ["4"]}. */
+    record Command(String name, List<String> args) implements Message {
+    }
+
+    /** The answer to a {@code Command}: an exit status for the CLI and the text to print. */
+    record Reply(int status, String text) implements Message {
     }
 }

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,8 @@ import java.util.Map;
  * | length: u32 | tag: u8| fields, in record order   |
  * +-------------+--------+---------------------------+
  *   length counts the tag and fields. Fields: long = 8 bytes, int = 4 (big-endian),
- *   String = modified UTF-8 with a u16 length (DataOutput.writeUTF), list and map = u32 count
- *   then their items (a map item is key then value).
+ *   String = modified UTF-8 with a u16 length (DataOutput.writeUTF), long text (Reply) = u32
+ *   length then UTF-8, list and map = u32 count then their items (a map item is key then value).
  * </pre>
  *
  * Both ends are the same build of herd, so there is no version negotiation.
@@ -36,6 +37,10 @@ public final class MessageCodec {
     private static final byte READY = 4;
     private static final byte HEARTBEAT = 5;
     private static final byte STOP = 6;
+    private static final byte RETIRE = 7;
+    private static final byte REOPEN_LOGS = 8;
+    private static final byte COMMAND = 9;
+    private static final byte REPLY = 10;
 
     private MessageCodec() {
     }
@@ -72,6 +77,21 @@ public final class MessageCodec {
                     out.writeByte(STOP);
                     out.writeLong(graceMillis);
                 }
+                case Message.Retire(String reason) -> {
+                    out.writeByte(RETIRE);
+                    out.writeUTF(reason);
+                }
+                case Message.ReopenLogs() -> out.writeByte(REOPEN_LOGS);
+                case Message.Command(String name, List<String> args) -> {
+                    out.writeByte(COMMAND);
+                    out.writeUTF(name);
+                    writeList(out, args);
+                }
+                case Message.Reply(int status, String text) -> {
+                    out.writeByte(REPLY);
+                    out.writeInt(status);
+                    writeLongString(out, text);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -96,6 +116,10 @@ public final class MessageCodec {
             case READY -> new Message.Ready(in.readLong());
             case HEARTBEAT -> new Message.Heartbeat(in.readLong(), in.readInt(), in.readInt());
             case STOP -> new Message.Stop(in.readLong());
+            case RETIRE -> new Message.Retire(in.readUTF());
+            case REOPEN_LOGS -> new Message.ReopenLogs();
+            case COMMAND -> new Message.Command(in.readUTF(), readList(in));
+            case REPLY -> new Message.Reply(in.readInt(), readLongString(in));
             default -> throw new IOException("unknown message tag " + tag);
         };
         if (in.available() > 0) {
@@ -135,6 +159,19 @@ public final class MessageCodec {
             list.add(in.readUTF());
         }
         return list;
+    }
+
+    /** A string that may pass writeUTF's 64 KiB limit (a status of many workers): u32 length, UTF-8. */
+    private static void writeLongString(DataOutputStream out, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String readLongString(DataInputStream in) throws IOException {
+        byte[] bytes = new byte[readCount(in)];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static int readCount(DataInputStream in) throws IOException {

@@ -7,7 +7,10 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import org.slf4j.LoggerFactory;
 
 /**
  * Configures Logback in code, found through the service loader, for every herd process. An
@@ -16,12 +19,14 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  *
  * <p>One line shape for every process: time, level, {@code [role pid]}, message. Tests and
  * operators match these lines (e.g. {@code ready pid=... listen=... workers=...}), so keep the
- * shape stable. The level comes from the {@code herd.log.level} system property.
+ * shape stable. System properties set by the master choose the level ({@code herd.log.level})
+ * and the destination ({@code herd.error.log}: a file, or {@code -} for standard error).
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
 
     static final String PATTERN =
             "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%property{herd.role} %property{herd.pid}] %msg%n";
+    private static final String APPENDER = "herd";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -29,16 +34,35 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         encoder.setContext(context);
         encoder.setPattern(PATTERN);
         encoder.start();
-        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
-        stderr.setContext(context);
-        stderr.setName("stderr");
-        stderr.setTarget("System.err");
-        stderr.setEncoder(encoder);
-        stderr.start();
+        String file = System.getProperty("herd.error.log", "-");
+        OutputStreamAppender<ILoggingEvent> appender;
+        if (file.isBlank() || file.equals("-")) {
+            ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+            stderr.setTarget("System.err");
+            appender = stderr;
+        } else {
+            FileAppender<ILoggingEvent> toFile = new FileAppender<>();
+            toFile.setFile(file);
+            toFile.setAppend(true);
+            appender = toFile;
+        }
+        appender.setContext(context);
+        appender.setName(APPENDER);
+        appender.setEncoder(encoder);
+        appender.start();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(System.getProperty("herd.log.level", "info"), Level.INFO));
-        root.addAppender(stderr);
+        root.addAppender(appender);
         context.getLogger("io.netty").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Reopens the log file (after logrotate moved it); nothing to do when logging to stderr. */
+    public static void reopen() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context
+                && context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(APPENDER) instanceof FileAppender<?> file) {
+            file.stop();
+            file.start();
+        }
     }
 }

@@ -1,13 +1,19 @@
 package dev.herd.master;
 
 import dev.herd.ExitCodes;
+import dev.herd.app.AppLoadException;
+import dev.herd.app.AppLoader;
 import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
+import dev.herd.config.ConfigResolver;
+import dev.herd.config.InvalidSettingException;
 import dev.herd.config.Settings;
 import dev.herd.http.ListenSocket;
 import dev.herd.ipc.ControlConnection;
 import dev.herd.ipc.ControlServer;
+import dev.herd.ipc.ControlSocketLocation;
 import dev.herd.ipc.Message;
+import dev.herd.logging.LogConfigurator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -16,20 +22,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * The supervising process: binds the listeners, spawns the workers, and from then on runs one
- * loop that reacts to events (signals, worker messages, worker exits) and to time (heartbeat
- * and boot timeouts). It never runs app code. Everything after start-up happens on the loop
- * thread; other threads only enqueue {@link MasterEvent}s.
+ * loop that reacts to events (signals, worker messages, control commands, worker exits) and to
+ * time (heartbeat and boot timeouts). It never runs app code. Everything after start-up happens
+ * on the loop thread; other threads only enqueue {@link MasterEvent}s.
  */
 public final class Master {
 
@@ -44,23 +50,34 @@ public final class Master {
     // STARTING -> RUNNING -> STOPPING -> STOPPED; STARTING or RUNNING -> STOPPED on fatal errors and halt
     private enum State { STARTING, RUNNING, STOPPING, STOPPED }
 
+    /** A reload under way: the next generation boots while the current one serves. */
+    private record Reload(Config config, int generation, ControlConnection requester, long startedNanos) {
+    }
+
     private final long pid = ProcessHandle.current().pid();
+    private final long startedNanos = System.nanoTime();
+    private final ConfigResolver resolver;
     private final BlockingQueue<MasterEvent> events = new LinkedBlockingQueue<>();
-    private final List<WorkerHandle> workers = new ArrayList<>();
+    private final WorkerPool workers = new WorkerPool();
     private final List<ListenSocket> listeners = new ArrayList<>();
+    private final ControlCommands commands = new ControlCommands(this);
     private Config config;
     private State state = State.STARTING;
     private int exitStatus = ExitCodes.OK;
     private int generation = 1;
+    private int targetWorkers;
+    private Reload reload;
     private int bootFailuresInARow;
     private long stopDeadlineNanos;
     private EventLoopGroup loop;
-    private ControlDirectory controlDirectory;
     private ControlServer controlServer;
+    private PidFile pidFile;
     private WorkerLauncher launcher;
 
-    public Master(Config config) {
+    public Master(Config config, ConfigResolver resolver) {
         this.config = config;
+        this.resolver = resolver;
+        this.targetWorkers = config.workers();
     }
 
     /** Runs until stopped; returns the exit status for the process. */
@@ -78,6 +95,7 @@ public final class Master {
                 stopTimedOutWorkers();
                 killOverdueWorkers();
                 spawnMissingWorkers();
+                advanceReload();
                 announceReady();
                 finishStop();
             }
@@ -101,18 +119,31 @@ public final class Master {
             bound.add(socket.address());
         }
         config = config.with(Settings.BIND, List.copyOf(bound));
-        controlDirectory = ControlDirectory.create();
-        controlServer = ControlServer.start(loop, controlDirectory.controlSocket(), new ControlEvents());
-        launcher = new WorkerLauncher(config, controlDirectory.controlSocket());
+        Path socket = controlSocketPath();
+        controlServer = ControlServer.start(loop, socket, new ControlEvents());
+        if (!config.pidFile().isBlank()) {
+            pidFile = PidFile.write(Path.of(config.pidFile()), pid);
+        }
+        launcher = new WorkerLauncher(socket);
         Signals.install(kind -> events.add(new MasterEvent.SignalReceived(kind)));
         Runtime.getRuntime().addShutdownHook(new Thread(this::killAllNow, "herd-master-exit"));
-        log.info("master pid={} listening on {} with {} {} workers", pid, listenAddresses(),
-                config.workers(), config.workerClass().name().toLowerCase());
+        log.info("master pid={} listening on {} with {} {} workers; control socket {}", pid, listenAddresses(),
+                targetWorkers, config.workerClass().name().toLowerCase(Locale.ROOT), socket);
     }
 
-    private ListenSocket bindOrExplain(BindAddress address) throws InterruptedException, IOException {
+    private Path controlSocketPath() throws IOException {
+        String given = config.get(Settings.CONTROL_SOCKET);
+        if (!given.isBlank()) {
+            return Path.of(given).toAbsolutePath();
+        }
+        Path socket = ControlSocketLocation.defaultSocket(pid);
+        ControlSocketLocation.ensurePrivate(socket.getParent());
+        return socket;
+    }
+
+    private ListenSocket bindOrExplain(BindAddress address) throws IOException {
         try {
-            return ListenSocket.bind(loop, address, 2048);
+            return ListenSocket.bind(loop, address, config.backlog());
         } catch (Exception e) {
             throw new IOException("cannot bind " + address + ": " + e.getMessage(), e);
         }
@@ -137,10 +168,11 @@ public final class Master {
     private void stopTimedOutWorkers() {
         long now = System.nanoTime();
         for (WorkerHandle worker : workers) {
+            Config own = worker.config();
             switch (worker.state()) {
-                case READY -> {
+                case READY, RETIRING, STOPPING -> {
                     long silentNanos = now - worker.lastHeartbeatNanos();
-                    if (silentNanos > config.timeout().toNanos()) {
+                    if (silentNanos > own.timeout().toNanos()) {
                         log.error("{} timed out: no heartbeat for {} ms; thread dump follows, then kill",
                                 worker, TimeUnit.NANOSECONDS.toMillis(silentNanos));
                         WorkerLauncher.requestThreadDump(worker.pid());
@@ -148,12 +180,12 @@ public final class Master {
                     }
                 }
                 case BOOTING -> {
-                    if (now - worker.spawnedNanos() > config.bootTimeout().toNanos()) {
-                        log.error("{} did not boot within {} s; killing", worker, config.bootTimeout().toSeconds());
+                    if (now - worker.spawnedNanos() > own.bootTimeout().toNanos()) {
+                        log.error("{} did not boot within {} s; killing", worker, own.bootTimeout().toSeconds());
                         worker.killAt(now);
                     }
                 }
-                case STOPPING, KILLED -> { }
+                case KILLED -> { }
             }
         }
     }
@@ -167,22 +199,40 @@ public final class Master {
         }
     }
 
-    /** Keeps one live worker in every slot of the current generation while running. */
+    /** Keeps a booting or serving worker in every slot of the serving generation while running. */
     private void spawnMissingWorkers() {
         if (state != State.STARTING && state != State.RUNNING) {
             return;
         }
-        for (int index = 1; index <= config.workers(); index++) {
-            if (!slotTaken(index)) {
-                spawnWorker(index);
+        for (int slot = 1; slot <= targetWorkers; slot++) {
+            if (!workers.slotHeld(slot, generation)) {
+                spawnWorker(slot, generation, config);
             }
         }
     }
 
+    /** Switches to the next generation once all of it is ready, then drains the old one. */
+    private void advanceReload() {
+        if (reload == null || workers.count(reload.generation(), WorkerHandle.State.READY) < targetWorkers) {
+            return;
+        }
+        int old = generation;
+        generation = reload.generation();
+        config = reload.config();
+        for (WorkerHandle worker : workers.matching(w -> w.generation() < generation)) {
+            stopWorker(worker);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - reload.startedNanos());
+        log.info("reload done: generation {} serves, generation {} drains ({} ms)", generation, old, millis);
+        ControlCommands.reply(reload.requester(), ExitCodes.OK,
+                "reloaded: generation " + generation + " serves (" + millis + " ms)\n");
+        reload = null;
+    }
+
     private void announceReady() {
-        if (state == State.STARTING && readyCount() == config.workers()) {
+        if (state == State.STARTING && workers.count(generation, WorkerHandle.State.READY) >= targetWorkers) {
             state = State.RUNNING;
-            log.info("ready pid={} listen={} workers={}", pid, listenAddresses(), config.workers());
+            log.info("ready pid={} listen={} workers={}", pid, listenAddresses(), targetWorkers);
         }
     }
 
@@ -204,9 +254,17 @@ public final class Master {
 
     private void onSignal(Signals.Kind signal) {
         log.info("received {}", signal);
-        switch (signal) {
-            case TERM -> stop(config.gracefulTimeout());
-            case INT -> halt("halt requested by " + signal, ExitCodes.OK);
+        try {
+            switch (signal) {
+                case TERM -> stop(config.gracefulTimeout());
+                case INT -> halt("halt requested by INT", ExitCodes.OK);
+                case HUP -> reload(null);
+                case TTIN -> scale(targetWorkers + 1);
+                case TTOU -> scale(targetWorkers - 1);
+                case USR1 -> reopenLogs();
+            }
+        } catch (ControlCommands.Refused e) {
+            log.warn("{}: {}", signal, e.getMessage());
         }
     }
 
@@ -215,31 +273,49 @@ public final class Master {
         switch (message) {
             case Message.Hello(long workerPid, int index, int workerGeneration) -> welcome(connection, workerPid);
             case Message.AwaitingListeners() -> connection.sendDescriptors(listenerFds());
-            case Message.Ready(long bootMillis) -> byConnection(connection, worker -> {
-                worker.ready(now);
-                bootFailuresInARow = 0;
-                log.info("{} ready (boot {} ms)", worker, bootMillis);
-                if (state == State.STOPPING) {
-                    stopWorker(worker, config.gracefulTimeout());
-                }
-            });
-            case Message.Heartbeat(long requests, int inFlight, int connections) -> byConnection(connection,
-                    worker -> worker.heartbeat(now, requests, inFlight, connections));
-            case Message.Welcome w -> log.warn("unexpected {} from a worker", w);
-            case Message.Stop s -> log.warn("unexpected {} from a worker", s);
+            case Message.Ready(long bootMillis) -> workers.byConnection(connection).ifPresent(w -> ready(w, bootMillis));
+            case Message.Heartbeat(long requests, int inFlight, int connections) -> workers.byConnection(connection)
+                    .ifPresent(w -> w.heartbeat(now, requests, inFlight, connections));
+            case Message.Retire(String reason) -> workers.byConnection(connection).ifPresent(w -> retire(w, reason));
+            case Message.Command(String name, java.util.List<String> args) -> commands.run(connection, name, args);
+            case Message.Welcome w -> log.warn("unexpected {} on the control socket", w);
+            case Message.Stop s -> log.warn("unexpected {} on the control socket", s);
+            case Message.ReopenLogs r -> log.warn("unexpected {} on the control socket", r);
+            case Message.Reply r -> log.warn("unexpected {} on the control socket", r);
         }
     }
 
     private void welcome(ControlConnection connection, long workerPid) {
-        WorkerHandle worker = workers.stream().filter(w -> w.pid() == workerPid).findFirst().orElse(null);
+        WorkerHandle worker = workers.byPid(workerPid).orElse(null);
         if (worker == null) {
             log.warn("a process that is not one of this master's workers connected (pid {}); closing", workerPid);
             connection.close();
             return;
         }
         worker.attach(connection);
-        Map<String, String> text = config.toText();
-        connection.send(new Message.Welcome(text, listeners.stream().map(l -> l.address().toString()).toList()));
+        connection.send(new Message.Welcome(worker.config().toText(),
+                listeners.stream().map(l -> l.address().toString()).toList()));
+    }
+
+    private void ready(WorkerHandle worker, long bootMillis) {
+        worker.ready(System.nanoTime());
+        bootFailuresInARow = 0;
+        log.info("{} ready (generation {}, boot {} ms)", worker, worker.generation(), bootMillis);
+        if (state == State.STOPPING || worker.index() > targetWorkers) {
+            stopWorker(worker);
+            return;
+        }
+        for (WorkerHandle predecessor : workers.matching(w -> w.state() == WorkerHandle.State.RETIRING
+                && w.index() == worker.index() && w.generation() == worker.generation())) {
+            stopWorker(predecessor);
+        }
+    }
+
+    private void retire(WorkerHandle worker, String reason) {
+        if (worker.state() == WorkerHandle.State.READY && state == State.RUNNING) {
+            log.info("{} asks to be replaced ({}); starting its successor", worker, reason);
+            worker.retiring();
+        }
     }
 
     private void reapWorker(WorkerHandle worker, int status) {
@@ -247,6 +323,10 @@ public final class Master {
         String how = status > 128 ? status + " (killed by signal " + (status - 128) + ")" : Integer.toString(status);
         if (state == State.STOPPING || worker.state() == WorkerHandle.State.STOPPING) {
             log.info("{} exited with status {}", worker, how);
+            return;
+        }
+        if (reload != null && worker.generation() == reload.generation() && !worker.everReady()) {
+            abortReload(worker + " failed to boot (exit status " + how + ")");
             return;
         }
         if (!worker.everReady()) {
@@ -262,15 +342,125 @@ public final class Master {
         log.warn("{} exited with status {}; starting a replacement", worker, how);
     }
 
-    // ---- lifecycle verbs ------------------------------------------------------------------
+    // ---- verbs (also reached from herd ctl) ------------------------------------------------
 
-    private void spawnWorker(int index) {
+    /** Starts a new generation from the configuration as it is now; the requester hears when it is done. */
+    void reload(ControlConnection requester) throws ControlCommands.Refused {
+        if (state != State.RUNNING) {
+            throw new ControlCommands.Refused("cannot reload while " + state.name().toLowerCase(Locale.ROOT));
+        }
+        if (reload != null) {
+            throw new ControlCommands.Refused("a reload is already under way");
+        }
+        Config next;
         try {
-            Process process = launcher.spawn(index, generation);
-            WorkerHandle worker = new WorkerHandle(process, index, generation, System.nanoTime());
+            next = resolver.resolve();
+            AppLoader.check(next.appJar(), AppLoader.effectiveClassName(next.app()), next.workerClass());
+        } catch (InvalidSettingException | AppLoadException e) {
+            log.error("reload refused, generation {} keeps serving: {}", generation, e.getMessage());
+            throw new ControlCommands.Refused("reload refused: " + e.getMessage());
+        }
+        if (!sameAddresses(next)) {
+            log.warn("--bind changes need a restart; keeping {}", listenAddresses());
+        }
+        next = next.with(Settings.BIND, config.binds());
+        if (next.workers() != config.workers()) {
+            targetWorkers = next.workers();
+        }
+        reload = new Reload(next, generation + 1, requester, System.nanoTime());
+        log.info("reloading: starting generation {} with {} workers", reload.generation(), targetWorkers);
+        for (int slot = 1; slot <= targetWorkers; slot++) {
+            spawnWorker(slot, reload.generation(), next);
+        }
+    }
+
+    /** Whether {@code next} asks for the addresses already bound (port 0 matches the port it got). */
+    private boolean sameAddresses(Config next) {
+        List<BindAddress> wanted = next.binds();
+        List<BindAddress> have = config.binds();
+        if (wanted.size() != have.size()) {
+            return false;
+        }
+        for (int i = 0; i < wanted.size(); i++) {
+            BindAddress w = wanted.get(i);
+            if (!w.host().equals(have.get(i).host()) || (w.port() != 0 && w.port() != have.get(i).port())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void abortReload(String why) {
+        Reload failed = reload;
+        reload = null;
+        for (WorkerHandle worker : workers.matching(w -> w.generation() == failed.generation())) {
+            worker.killAt(System.nanoTime());
+        }
+        log.error("reload failed, generation {} keeps serving: {}", generation, why);
+        ControlCommands.reply(failed.requester(), ExitCodes.ERROR,
+                "reload failed, generation " + generation + " keeps serving: " + why + "\n");
+    }
+
+    /** Sets the number of workers; extra ones drain before they stop. */
+    String scale(int wanted) throws ControlCommands.Refused {
+        if (state != State.RUNNING) {
+            throw new ControlCommands.Refused("cannot scale while " + state.name().toLowerCase(Locale.ROOT));
+        }
+        if (reload != null) {
+            throw new ControlCommands.Refused("cannot scale during a reload");
+        }
+        if (wanted < 1) {
+            throw new ControlCommands.Refused("at least one worker is needed; use stop to stop");
+        }
+        int before = targetWorkers;
+        targetWorkers = wanted;
+        for (WorkerHandle worker : workers.matching(w -> w.index() > wanted)) {
+            stopWorker(worker);
+        }
+        log.info("scaled from {} to {} workers", before, wanted);
+        return "workers: " + before + " -> " + wanted + "\n";
+    }
+
+    int targetWorkers() {
+        return targetWorkers;
+    }
+
+    void stopRequested(boolean now) {
+        if (now) {
+            halt("halt requested by herd ctl", ExitCodes.OK);
+        } else {
+            stop(config.gracefulTimeout());
+        }
+    }
+
+    StatusReport status() {
+        String reloading = reload == null ? null : "reloading to generation " + reload.generation();
+        StatusReport.MasterView view = new StatusReport.MasterView(pid, state.name().toLowerCase(Locale.ROOT),
+                generation, targetWorkers, listeners.stream().map(l -> l.address().toString()).toList(),
+                System.nanoTime() - startedNanos, reloading);
+        List<WorkerHandle> sorted = workers.matching(w -> true).stream()
+                .sorted(java.util.Comparator.comparingInt(WorkerHandle::generation).thenComparingInt(WorkerHandle::index))
+                .toList();
+        return new StatusReport(view, sorted, System.nanoTime());
+    }
+
+    private void reopenLogs() {
+        LogConfigurator.reopen();
+        for (WorkerHandle worker : workers) {
+            if (worker.connection() != null) {
+                worker.connection().send(new Message.ReopenLogs());
+            }
+        }
+        log.info("log files reopened");
+    }
+
+    private void spawnWorker(int index, int workerGeneration, Config workerConfig) {
+        try {
+            Process process = launcher.spawn(workerConfig, index, workerGeneration);
+            WorkerHandle worker = new WorkerHandle(process, index, workerGeneration, workerConfig, System.nanoTime());
             workers.add(worker);
             process.onExit().thenAccept(p -> events.add(new MasterEvent.WorkerExited(worker, p.exitValue())));
-            log.info("spawned {} (generation {})", worker, generation);
+            log.info("spawned {} (generation {})", worker, workerGeneration);
         } catch (IOException e) {
             halt("cannot start a worker process: " + e.getMessage(), ExitCodes.BOOT_ERROR);
         }
@@ -283,16 +473,20 @@ public final class Master {
         }
         state = State.STOPPING;
         stopDeadlineNanos = System.nanoTime() + grace.toNanos() + TimeUnit.SECONDS.toNanos(1);
+        if (reload != null) {
+            abortReload("the server is stopping");
+        }
         for (WorkerHandle worker : workers) {
-            stopWorker(worker, grace);
+            stopWorker(worker);
         }
     }
 
-    private void stopWorker(WorkerHandle worker, Duration grace) {
+    /** Graceful stop of one worker: it drains, then exits; a booting one is simply killed. */
+    private void stopWorker(WorkerHandle worker) {
         switch (worker.state()) {
-            case READY -> {
+            case READY, RETIRING -> {
                 worker.stopping();
-                worker.connection().send(new Message.Stop(grace.toMillis()));
+                worker.connection().send(new Message.Stop(worker.config().gracefulTimeout().toMillis()));
             }
             case BOOTING -> worker.killAt(System.nanoTime());
             case STOPPING, KILLED -> { }
@@ -312,10 +506,12 @@ public final class Master {
     }
 
     private void killAllNow() {
-        for (WorkerHandle worker : List.copyOf(workers)) {
+        List<WorkerHandle> all = new ArrayList<>();
+        workers.forEach(all::add);
+        for (WorkerHandle worker : all) {
             worker.process().destroyForcibly();
         }
-        for (WorkerHandle worker : List.copyOf(workers)) {
+        for (WorkerHandle worker : all) {
             try {
                 worker.process().waitFor(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -332,8 +528,8 @@ public final class Master {
         for (ListenSocket socket : listeners) {
             socket.close();
         }
-        if (controlDirectory != null) {
-            controlDirectory.delete();
+        if (pidFile != null) {
+            pidFile.delete();
         }
         if (loop != null) {
             loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -342,25 +538,12 @@ public final class Master {
 
     // ---- small helpers ----------------------------------------------------------------------
 
-    private boolean slotTaken(int index) {
-        return workers.stream().anyMatch(w -> w.index() == index && w.generation() == generation
-                && w.state() != WorkerHandle.State.STOPPING);
-    }
-
-    private long readyCount() {
-        return workers.stream().filter(w -> w.state() == WorkerHandle.State.READY).count();
-    }
-
-    private void byConnection(ControlConnection connection, java.util.function.Consumer<WorkerHandle> action) {
-        workers.stream().filter(w -> w.connection() == connection).findFirst().ifPresent(action);
-    }
-
     private int[] listenerFds() {
         return listeners.stream().mapToInt(ListenSocket::fd).toArray();
     }
 
     private String listenAddresses() {
-        return listeners.stream().map(l -> l.address().toString()).collect(Collectors.joining(","));
+        return String.join(",", listeners.stream().map(l -> l.address().toString()).toList());
     }
 
     /** Forwards control socket traffic to the loop. Runs on the control event loop: only enqueues. */

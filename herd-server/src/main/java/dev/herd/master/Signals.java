@@ -3,6 +3,7 @@ package dev.herd.master;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Locale;
@@ -23,12 +24,20 @@ final class Signals {
 
     private static final Logger log = LoggerFactory.getLogger(Signals.class);
 
-    /** Signals the master acts on. */
+    /** Signals the master acts on, with Gunicorn's meanings. */
     enum Kind {
         /** Graceful stop. */
         TERM,
         /** Halt now. */
-        INT
+        INT,
+        /** Reload: a new generation from the configuration file, then the old one drains. */
+        HUP,
+        /** One more worker. */
+        TTIN,
+        /** One worker fewer (it drains first). */
+        TTOU,
+        /** Reopen log files. */
+        USR1
     }
 
     private Signals() {
@@ -50,13 +59,13 @@ final class Signals {
                         });
                 try {
                     handle.invoke(null, signalClass.getConstructor(String.class).newInstance(kind.name()), handler);
-                } catch (java.lang.reflect.InvocationTargetException e) {
+                } catch (InvocationTargetException e) {
                     log.warn("signal {} is reserved by the JVM here and keeps its JVM meaning ({})",
                             kind.name().toLowerCase(Locale.ROOT), e.getCause().getMessage());
                 }
             }
         } catch (ReflectiveOperationException e) {
-            log.warn("this JVM offers no signal handling ({}); stop herd with its control commands", e.toString());
+            log.warn("this JVM offers no signal handling ({}); use herd ctl instead", e.toString());
         }
     }
 }

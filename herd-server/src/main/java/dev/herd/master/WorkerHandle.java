@@ -1,20 +1,33 @@
 package dev.herd.master;
 
+import dev.herd.config.Config;
 import dev.herd.ipc.ControlConnection;
 
 /**
- * The master's view of one worker process: its pid, slot, generation, state and the last
- * heartbeat. Not the worker itself (that is {@code dev.herd.worker.Worker}, another process).
- * Only the master's loop thread touches it.
+ * The master's view of one worker process: its pid, slot, generation, the configuration it
+ * was started with, its state and its last heartbeat. Not the worker itself (that is
+ * {@code dev.herd.worker.Worker}, another process). Only the master's loop thread touches it.
  */
 final class WorkerHandle {
 
-    // BOOTING -> READY -> STOPPING -> (exited);  BOOTING or READY -> KILLED -> (exited)
-    enum State { BOOTING, READY, STOPPING, KILLED }
+    // BOOTING -> READY -> (RETIRING ->) STOPPING -> exited;  BOOTING, READY or RETIRING -> KILLED -> exited
+    enum State {
+        /** Spawned, not ready yet. */
+        BOOTING,
+        /** Serving. */
+        READY,
+        /** Serving, but asked to be replaced; stopped once its successor is ready. */
+        RETIRING,
+        /** Told to stop gracefully; draining. */
+        STOPPING,
+        /** To be killed at {@link #killAtNanos()} (timed out, or a boot abandoned). */
+        KILLED
+    }
 
     private final Process process;
     private final int index;
     private final int generation;
+    private final Config config;
     private final long spawnedNanos;
     private State state = State.BOOTING;
     private ControlConnection connection;
@@ -24,10 +37,11 @@ final class WorkerHandle {
     private int inFlight;
     private int connections;
 
-    WorkerHandle(Process process, int index, int generation, long nowNanos) {
+    WorkerHandle(Process process, int index, int generation, Config config, long nowNanos) {
         this.process = process;
         this.index = index;
         this.generation = generation;
+        this.config = config;
         this.spawnedNanos = nowNanos;
     }
 
@@ -47,8 +61,23 @@ final class WorkerHandle {
         return generation;
     }
 
+    /** The configuration this worker was started with (a reload starts workers with a newer one). */
+    Config config() {
+        return config;
+    }
+
     State state() {
         return state;
+    }
+
+    /** Booting or serving, and not on its way out: it holds its slot. */
+    boolean holdsSlot() {
+        return state == State.BOOTING || state == State.READY;
+    }
+
+    /** Serving requests now (a retiring worker still serves). */
+    boolean serving() {
+        return state == State.READY || state == State.RETIRING;
     }
 
     long spawnedNanos() {
@@ -77,6 +106,10 @@ final class WorkerHandle {
 
     long lastHeartbeatNanos() {
         return lastHeartbeatNanos;
+    }
+
+    void retiring() {
+        state = State.RETIRING;
     }
 
     void stopping() {

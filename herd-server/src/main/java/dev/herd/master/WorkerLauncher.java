@@ -13,32 +13,19 @@ import java.util.Map;
 /**
  * Starts worker JVMs. A JVM cannot fork, so each worker is a fresh {@code java} process on the
  * master's own class path, told only where the control socket is, its slot and its generation;
- * its output goes to the master's, so one log holds every process.
+ * the configuration follows over the control socket. Its output goes to the master's, so one
+ * log holds every process.
  */
 final class WorkerLauncher {
 
     private final Path controlSocket;
-    private final List<String> command;
 
-    WorkerLauncher(Config config, Path controlSocket) {
+    WorkerLauncher(Path controlSocket) {
         this.controlSocket = controlSocket;
-        this.command = command(config);
     }
 
-    private static List<String> command(Config config) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.addAll(config.workerJvmOpts());
-        command.add("-Dherd.log.level=" + config.logLevel());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(WorkerMain.class.getName());
-        return List.copyOf(command);
-    }
-
-    Process spawn(int index, int generation) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command)
+    Process spawn(Config config, int index, int generation) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(config))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -47,6 +34,19 @@ final class WorkerLauncher {
         env.put(WorkerMain.ENV_INDEX, Integer.toString(index));
         env.put(WorkerMain.ENV_GENERATION, Integer.toString(generation));
         return builder.start();
+    }
+
+    private static List<String> command(Config config) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(config.workerJvmOpts());
+        command.add("-Dherd.log.level=" + config.logLevel());
+        command.add("-Dherd.error.log=" + config.errorLog());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(WorkerMain.class.getName());
+        return command;
     }
 
     /** Asks the worker's JVM to print its thread dump (to the shared log) before it is killed. */

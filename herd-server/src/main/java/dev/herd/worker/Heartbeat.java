@@ -22,18 +22,23 @@ final class Heartbeat implements Runnable {
     private final HttpServer server;
     private final ExecutionModel model;
     private final ControlClient control;
+    private final Recycler recycler;
     private final Duration interval;
 
-    Heartbeat(HttpServer server, ExecutionModel model, ControlClient control, Duration interval) {
+    Heartbeat(HttpServer server, ExecutionModel model, ControlClient control, Recycler recycler, Duration interval) {
         this.server = server;
         this.model = model;
         this.control = control;
+        this.recycler = recycler;
         this.interval = interval;
     }
 
     /** A beat several times per timeout, at most one a second. */
     static Duration intervalFor(Duration timeout) {
         Duration quarter = timeout.dividedBy(4);
+        if (quarter.compareTo(Duration.ofMillis(10)) < 0) {
+            return Duration.ofMillis(10);
+        }
         return quarter.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : quarter;
     }
 
@@ -47,7 +52,12 @@ final class Heartbeat implements Runnable {
             while (true) {
                 CompletableFuture<Void> probe = server.probeLoops().thenCompose(ignored -> model.probe());
                 awaitPatiently(probe);
-                control.send(new Message.Heartbeat(server.requests(), server.inFlight(), server.connections()));
+                long requests = server.requests();
+                control.send(new Message.Heartbeat(requests, server.inFlight(), server.connections()));
+                String retire = recycler.retireReason(requests);
+                if (retire != null) {
+                    control.send(new Message.Retire(retire));
+                }
                 Thread.sleep(interval);
             }
         } catch (InterruptedException e) {

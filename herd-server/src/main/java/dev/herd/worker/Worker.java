@@ -11,6 +11,7 @@ import dev.herd.exec.ExecutionModel;
 import dev.herd.http.HttpServer;
 import dev.herd.ipc.ControlClient;
 import dev.herd.ipc.Message;
+import dev.herd.logging.LogConfigurator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -97,10 +98,18 @@ final class Worker {
         long bootMillis = sinceStart();
         control.send(new Message.Ready(bootMillis));
         log.debug("serving {} on {} with {} model", app.className(), welcome.listeners(), model.name());
-        new Heartbeat(server, model, control, Heartbeat.intervalFor(config.timeout())).start();
+        Recycler recycler = new Recycler(config.maxRequests(), config.maxRequestsJitter(), config.maxHeapAfterGcMiB());
+        new Heartbeat(server, model, control, recycler, Heartbeat.intervalFor(config.timeout())).start();
 
-        Message.Stop stop = expect(Message.Stop.class);
-        return drain(server, model, app, Duration.ofMillis(stop.graceMillis()));
+        while (true) {
+            switch (inbox.take()) {
+                case Message.Stop stop -> {
+                    return drain(server, model, app, Duration.ofMillis(stop.graceMillis()));
+                }
+                case Message.ReopenLogs reopen -> LogConfigurator.reopen();
+                case Message other -> log.warn("ignoring unexpected control message {}", other);
+            }
+        }
     }
 
     /** Graceful stop: no new connections, finish what is in flight, then the app's stopping hook. */

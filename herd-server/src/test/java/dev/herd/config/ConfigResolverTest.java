@@ -42,6 +42,17 @@ class ConfigResolverTest {
     }
 
     @Test
+    void fileBeatsWebConcurrencyAndEnvironmentBeatsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("herd.toml"), "workers = 3\nthreads = 4\n");
+        Config config = new ConfigResolver(Map.of("WEB_CONCURRENCY", "6", "HERD_THREADS", "9"), Map.of(), dir).resolve();
+        assertThat(config.workers()).isEqualTo(3);
+        assertThat(config.source(Settings.WORKERS)).isEqualTo(Source.FILE);
+        assertThat(config.threads()).isEqualTo(9);
+        assertThat(config.source(Settings.THREADS)).isEqualTo(Source.ENVIRONMENT);
+    }
+
+    @Test
     void repeatedBindFlagsAccumulate() throws Exception {
         Config config = ConfigResolver.resolve(Map.of(),
                 Map.of(Settings.BIND, List.of("127.0.0.1:0", "[::1]:9000")));

@@ -24,7 +24,11 @@ class MessageCodecTest {
                 new Message.AwaitingListeners(),
                 new Message.Ready(312),
                 new Message.Heartbeat(1_000_000_000_000L, 12, 64),
-                new Message.Stop(30_000));
+                new Message.Stop(30_000),
+                new Message.Retire("served 1000 requests"),
+                new Message.ReopenLogs(),
+                new Message.Command("scale", List.of("4")),
+                new Message.Reply(0, "é".repeat(70_000)));
         for (Message message : messages) {
             assertThat(roundTrip(message)).isEqualTo(message);
         }

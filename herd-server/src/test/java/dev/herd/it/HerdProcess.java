@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -43,21 +44,33 @@ final class HerdProcess implements AutoCloseable {
 
     /** Starts {@code ./herd serve ARGS -b 127.0.0.1:0} without waiting. */
     static HerdProcess launch(String... args) throws IOException {
+        return launch(Map.of(), HOME, args);
+    }
+
+    /** Starts {@code ./herd serve ARGS} with extra environment, in {@code workingDirectory}. */
+    static HerdProcess launch(Map<String, String> env, Path workingDirectory, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(HOME.resolve("herd").toString(), "serve"));
         command.addAll(List.of(args));
         if (!command.contains("-b") && !command.contains("--bind")) {
             command.addAll(List.of("-b", "127.0.0.1:0"));
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .directory(workingDirectory.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("HERD_NO_BUILD", "1");
         builder.environment().remove("WEB_CONCURRENCY");
+        builder.environment().putAll(env);
         return new HerdProcess(builder.start());
     }
 
     /** Starts herd and waits for its ready line. */
     static HerdProcess start(String... args) throws Exception {
-        HerdProcess herd = launch(args);
+        return start(Map.of(), HOME, args);
+    }
+
+    /** Starts herd with extra environment in {@code workingDirectory} and waits for its ready line. */
+    static HerdProcess start(Map<String, String> env, Path workingDirectory, String... args) throws Exception {
+        HerdProcess herd = launch(env, workingDirectory, args);
         try {
             Matcher ready = herd.awaitLog(READY, Duration.ofSeconds(60));
             String listen = ready.group(2).split(",")[0];
@@ -103,6 +116,46 @@ final class HerdProcess implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(timeout).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** What a {@code herd ctl} run printed and returned. */
+    record CtlResult(int status, String output) {
+    }
+
+    /** Runs {@code ./herd ctl ARGS} against this master (found through its control socket). */
+    CtlResult ctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(HOME.resolve("herd").toString(), "ctl", "--control-socket",
+                dev.herd.ipc.ControlSocketLocation.defaultSocket(process.pid()).toString()));
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
+    /** Runs {@code ./herd ARGS} to its end (for commands such as print-config). */
+    static CtlResult herd(Map<String, String> env, Path workingDirectory, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(HOME.resolve("herd").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(workingDirectory.toFile());
+        builder.environment().put("HERD_NO_BUILD", "1");
+        builder.environment().keySet().removeIf(k -> k.startsWith("HERD_") && !k.equals("HERD_NO_BUILD")
+                || k.equals("WEB_CONCURRENCY"));
+        builder.environment().putAll(env);
+        return finish(builder.start());
+    }
+
+    private static CtlResult run(List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("HERD_NO_BUILD", "1");
+        return finish(builder.start());
+    }
+
+    private static CtlResult finish(Process process) throws IOException, InterruptedException {
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("herd command did not finish: " + output);
+        }
+        return new CtlResult(process.exitValue(), output);
     }
 
     /** Sends a signal by name (TERM, INT, KILL, ...) to {@code pid}. */

@@ -1,0 +1,115 @@
+package dev.herd.cli;
+
+import dev.herd.ExitCodes;
+import dev.herd.app.AppLoadException;
+import dev.herd.app.AppLoader;
+import dev.herd.config.Config;
+import dev.herd.config.ConfigResolver;
+import dev.herd.config.InvalidSettingException;
+import dev.herd.config.Setting;
+import dev.herd.config.Settings;
+import dev.herd.config.ValueType;
+import dev.herd.http.ListenSocket;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code herd print-config} and {@code herd check-config}: the same flags as {@code serve},
+ * resolved the same way, shown or checked instead of served.
+ */
+final class ConfigCommands {
+
+    private ConfigCommands() {
+    }
+
+    /** The resolver for {@code args}, or an exit status after printing why there is none. */
+    sealed interface Parsed {
+        record Ok(ConfigResolver resolver) implements Parsed {
+        }
+
+        record Exit(int status) implements Parsed {
+        }
+    }
+
+    static Parsed parse(String command, String description, String[] args) {
+        CommandLine commandLine = SettingsCommandLine.build(command, description);
+        try {
+            CommandLine.ParseResult parsed = commandLine.parseArgs(args);
+            if (parsed.isUsageHelpRequested()) {
+                commandLine.usage(System.out);
+                return new Parsed.Exit(ExitCodes.OK);
+            }
+            Map<Setting<?>, List<String>> given = SettingsCommandLine.values(parsed);
+            return new Parsed.Ok(new ConfigResolver(System.getenv(), given, Path.of("")));
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("herd " + command + ": " + e.getMessage());
+            return new Parsed.Exit(ExitCodes.USAGE);
+        }
+    }
+
+    static int printConfig(String[] args) {
+        Parsed parsed = parse("print-config", "Print every resolved setting and where it came from.", args);
+        if (!(parsed instanceof Parsed.Ok(ConfigResolver resolver))) {
+            return ((Parsed.Exit) parsed).status();
+        }
+        Config config;
+        try {
+            config = resolver.resolve();
+        } catch (InvalidSettingException e) {
+            e.problems().forEach(p -> System.err.println("herd print-config: " + p));
+            return ExitCodes.USAGE;
+        }
+        for (Setting<?> setting : Settings.all()) {
+            System.out.printf("%-26s = %-40s # %s%n", setting.key(), toml(setting, config.get(setting)),
+                    config.source(setting).label());
+        }
+        return ExitCodes.OK;
+    }
+
+    static int checkConfig(String[] args) {
+        Parsed parsed = parse("check-config", "Load the configuration and the app; exit 0 when both are fine.", args);
+        if (!(parsed instanceof Parsed.Ok(ConfigResolver resolver))) {
+            return ((Parsed.Exit) parsed).status();
+        }
+        List<String> problems = new ArrayList<>();
+        try {
+            Config config = resolver.resolve();
+            AppLoader.check(config.appJar(), AppLoader.effectiveClassName(config.app()), config.workerClass());
+        } catch (InvalidSettingException e) {
+            problems.addAll(e.problems());
+        } catch (AppLoadException e) {
+            problems.add(e.getMessage());
+        }
+        String unavailable = ListenSocket.unavailableReason();
+        if (unavailable != null) {
+            problems.add(unavailable);
+        }
+        if (problems.isEmpty()) {
+            System.out.println("configuration ok");
+            return ExitCodes.OK;
+        }
+        problems.forEach(p -> System.err.println("herd check-config: " + p));
+        return ExitCodes.USAGE;
+    }
+
+    /** The value as TOML, so print-config's output can be pasted into herd.toml. */
+    private static String toml(Setting<?> setting, Object value) {
+        String text = setting.format(value);
+        if (setting.type() == ValueType.INT || setting.type() == ValueType.SECONDS) {
+            return text;
+        }
+        if (setting.repeatable()) {
+            List<String> items = text.isEmpty() ? List.of() : List.of(text.split(","));
+            return "[" + String.join(", ", items.stream().map(ConfigCommands::quote).toList()) + "]";
+        }
+        return quote(text);
+    }
+
+    private static String quote(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
