@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.AttributeKey;
@@ -30,6 +31,7 @@ public final class ControlServer {
     }
 
     private static final AttributeKey<ControlConnection> CONNECTION = AttributeKey.valueOf("herd.control");
+    private static final int OWN_UID = ControlSocketLocation.uid();
 
     private final Path socketPath;
     private final Channel channel;
@@ -78,6 +80,22 @@ public final class ControlServer {
 
         Dispatcher(Listener listener) {
             this.listener = listener;
+        }
+
+        /**
+         * Defence in depth behind the 0600 socket in a 0700 directory: a peer running as another
+         * user (root aside, which can do anything anyway) is refused.
+         */
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            if (ctx.channel() instanceof EpollDomainSocketChannel peer) {
+                int uid = peer.peerCredentials().uid();
+                if (uid != OWN_UID && uid != 0) {
+                    ctx.close();
+                    return;
+                }
+            }
+            super.channelActive(ctx);
         }
 
         @Override

@@ -70,7 +70,8 @@ public final class ControlSocketLocation {
         }
     }
 
-    private static int uid() {
+    /** This process's user id, or -1 when the platform does not say. */
+    static int uid() {
         try {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         } catch (IOException | UnsupportedOperationException e) {
