@@ -20,8 +20,10 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@code /cpu?ms=N}: burns about N ms of CPU (default 1)</li>
  *   <li>{@code /io?ms=N}: waits N ms without using CPU (default 10); under {@code async} it
  *       waits on an event-loop timer, never blocking the loop</li>
- *   <li>{@code /whoami}: JSON with the worker's pid, index, generation, model and the thread
- *       that ran the handler</li>
+ *   <li>{@code /whoami}: JSON with the worker's pid, index, generation, model, the thread
+ *       that ran the handler, and the client's address and scheme as herd saw them (after
+ *       trusted proxy headers)</li>
+ *   <li>{@code /upload}: the size and SHA-256 of the request body</li>
  *   <li>{@code /error}: throws, to show that an app failure is a 500 and the worker lives</li>
  * </ul>
  */
@@ -32,7 +34,8 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
               /hello       Hello, World!
               /cpu?ms=N    burn N ms of CPU (default 1)
               /io?ms=N     wait N ms without CPU (default 10)
-              /whoami      which worker and thread served this request
+              /whoami      which worker and thread served this request, and for whom
+              /upload      size and SHA-256 of the request body
             """;
 
     private volatile WorkerInfo worker = new WorkerInfo(ProcessHandle.current().pid(), 0, 0, "none");
@@ -77,19 +80,30 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
                 Integer ms = millis(request, 1);
                 yield ms == null ? badMillis() : Response.text("burned " + ms + " ms, " + CpuWork.burn(ms) + "\n");
             }
-            case "/whoami" -> Response.json(whoami());
+            case "/whoami" -> Response.json(whoami(request));
+            case "/upload" -> Response.text(request.bodyLength() + " bytes, sha256 " + sha256(request.body()) + "\n");
             case "/error" -> throw new IllegalStateException("demo failure requested by /error");
             case "/" -> Response.text(INDEX);
             default -> Response.text(404, "Not Found\n");
         };
     }
 
-    private String whoami() {
+    private String whoami(Request request) {
         Thread thread = Thread.currentThread();
         WorkerInfo w = worker;
+        String client = request.remoteAddress() == null ? "" : request.remoteAddress().getAddress().getHostAddress();
         return "{\"pid\":" + w.pid() + ",\"index\":" + w.index() + ",\"generation\":" + w.generation()
                 + ",\"model\":\"" + w.executionModel() + "\",\"thread\":\"" + thread.getName().replace("\"", "'")
-                + "\",\"virtual\":" + thread.isVirtual() + "}";
+                + "\",\"virtual\":" + thread.isVirtual() + ",\"client\":\"" + client + "\",\"scheme\":\""
+                + request.scheme() + "\"}";
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static Response ioDone(int ms) {
