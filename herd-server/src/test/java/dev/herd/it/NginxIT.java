@@ -127,7 +127,8 @@ class NginxIT {
                     """.formatted(dir, port, socket, root ? "user root;" : "");
             Path file = dir.resolve("nginx.conf");
             Files.writeString(file, conf);
-            Process process = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", file.toString())
+            String nginx = Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
+            Process process = new ProcessBuilder(nginx, "-p", dir.toString(), "-c", file.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
