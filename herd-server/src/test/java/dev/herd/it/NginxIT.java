@@ -132,7 +132,8 @@ class NginxIT {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
-                try (Socket probe = new Socket("127.0.0.1", port)) {
+                try {
+                    new Socket("127.0.0.1", port).close();
                     return new Nginx(process);
                 } catch (IOException notYet) {
                     if (!process.isAlive()) {
@@ -146,10 +147,15 @@ class NginxIT {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }
