@@ -68,6 +68,7 @@ class NginxIT {
                 assertThat(load.ok()).isGreaterThan(300);
                 assertThat(upstream).as("nginx reuses its upstream connections").isBetween(1, 16);
             }
+            assertThat(nginx.process().isAlive()).isTrue();
             assertThat(Files.readString(dir.resolve("error.log"))).doesNotContain("[error]");
         }
         assertThat(socket).as("the unix socket file is removed on exit").doesNotExist();
