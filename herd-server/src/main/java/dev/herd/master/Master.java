@@ -321,7 +321,7 @@ public final class Master {
     private void reapWorker(WorkerHandle worker, int status) {
         workers.remove(worker);
         String how = status > 128 ? status + " (killed by signal " + (status - 128) + ")" : Integer.toString(status);
-        if (state == State.STOPPING || worker.state() == WorkerHandle.State.STOPPING) {
+        if (state == State.STOPPING || worker.state() == WorkerHandle.State.STOPPING || worker.abandoned()) {
             log.info("{} exited with status {}", worker, how);
             return;
         }
@@ -394,7 +394,7 @@ public final class Master {
         Reload failed = reload;
         reload = null;
         for (WorkerHandle worker : workers.matching(w -> w.generation() == failed.generation())) {
-            worker.killAt(System.nanoTime());
+            worker.abandon(System.nanoTime());
         }
         log.error("reload failed, generation {} keeps serving: {}", generation, why);
         ControlCommands.reply(failed.requester(), ExitCodes.ERROR,
@@ -488,7 +488,7 @@ public final class Master {
                 worker.stopping();
                 worker.connection().send(new Message.Stop(worker.config().gracefulTimeout().toMillis()));
             }
-            case BOOTING -> worker.killAt(System.nanoTime());
+            case BOOTING -> worker.abandon(System.nanoTime());
             case STOPPING, KILLED -> { }
         }
     }

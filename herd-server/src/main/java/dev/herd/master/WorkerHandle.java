@@ -33,6 +33,7 @@ final class WorkerHandle {
     private ControlConnection connection;
     private long lastHeartbeatNanos;
     private long killAtNanos;
+    private boolean abandoned;
     private long requests;
     private int inFlight;
     private int connections;
@@ -120,6 +121,19 @@ final class WorkerHandle {
     void killAt(long atNanos) {
         state = State.KILLED;
         killAtNanos = atNanos;
+    }
+
+    /**
+     * Kills the worker now because it is no longer wanted (a reload given up, a scale-down or a
+     * stop while it was booting): its exit is not a failure.
+     */
+    void abandon(long nowNanos) {
+        killAt(nowNanos);
+        abandoned = true;
+    }
+
+    boolean abandoned() {
+        return abandoned;
     }
 
     long killAtNanos() {
