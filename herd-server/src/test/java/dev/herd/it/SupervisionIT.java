@@ -1,6 +1,8 @@
 package dev.herd.it;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -54,10 +56,12 @@ class SupervisionIT {
         }
     }
 
-    @Test
-    void hungWorkerIsKilledAfterTimeoutWithAThreadDump() throws Exception {
+    /** Under sync the stuck thread is the handler thread; under async it is the event loop itself. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sync", "async"})
+    void hungWorkerIsKilledAfterTimeoutWithAThreadDump(String model) throws Exception {
         Path jar = HerdProcess.fixtureJar();
-        try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", "sync", "--timeout", "2",
+        try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", model, "--timeout", "2",
                 "--app-jar", jar.toString(), "dev.herd.fixtures.HangApp")) {
             long hung = herd.workerPids().getFirst();
             int linesBefore = herd.lineCount();
@@ -78,26 +82,6 @@ class SupervisionIT {
             HttpResponse<String> after = herd.get("/hello");
             assertThat(after.statusCode()).isEqualTo(200);
             assertThat(after.body()).doesNotContain(Long.toString(hung));
-        }
-    }
-
-    @Test
-    void hungEventLoopCountsAsHungUnderAsync() throws Exception {
-        Path jar = HerdProcess.fixtureJar();
-        try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", "async", "--timeout", "2",
-                "--app-jar", jar.toString(), "dev.herd.fixtures.HangApp")) {
-            long hung = herd.workerPids().getFirst();
-            int linesBefore = herd.lineCount();
-            CompletableFuture.runAsync(() -> {
-                try {
-                    herd.get("/hang", Duration.ofSeconds(20));
-                } catch (Exception expected) {
-                    // The worker dies under this request.
-                }
-            });
-            herd.awaitLog(Pattern.compile("pid=" + hung + " timed out"), linesBefore, Duration.ofSeconds(10));
-            herd.awaitLog(Pattern.compile("worker 1 pid=\\d+ ready"), linesBefore, Duration.ofSeconds(20));
-            assertThat(herd.get("/hello").statusCode()).isEqualTo(200);
         }
     }
 
