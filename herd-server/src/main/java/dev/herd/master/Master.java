@@ -112,7 +112,7 @@ public final class Master {
 
     private ListenSocket bindOrExplain(BindAddress address) throws InterruptedException, IOException {
         try {
-            return ListenSocket.bind(loop, address, 2048);
+            return ListenSocket.bind(loop, address, config.backlog(), config.get(Settings.BIND_MODE));
         } catch (Exception e) {
             throw new IOException("cannot bind " + address + ": " + e.getMessage(), e);
         }
