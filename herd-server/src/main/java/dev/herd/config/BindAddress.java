@@ -1,11 +1,14 @@
 package dev.herd.config;
 
 /**
- * A TCP address to listen on, as given to {@code -b/--bind}: {@code HOST:PORT},
- * {@code [IPV6]:PORT}, or {@code :PORT} for all interfaces. Port 0 asks the kernel for a free
- * port.
+ * An address to listen on, as given to {@code -b/--bind}: TCP as {@code HOST:PORT},
+ * {@code [IPV6]:PORT}, or {@code :PORT} for all interfaces (port 0 asks the kernel for a free
+ * port); or a unix socket as {@code unix:PATH}. Exactly one of the two kinds: a TCP address has
+ * a host and a port and a null {@link #path}; a unix one has a path, a null host and port -1.
  */
-public record BindAddress(String host, int port) {
+public record BindAddress(String host, int port, String path) {
+
+    private static final String UNIX_PREFIX = "unix:";
 
     public static final ValueType<BindAddress> TYPE = new ValueType<>() {
         @Override
@@ -20,18 +23,38 @@ public record BindAddress(String host, int port) {
 
         @Override
         public String label() {
-            return "HOST:PORT";
+            return "HOST:PORT|unix:PATH";
         }
     };
 
+    public BindAddress {
+        if ((path == null) == (host == null)) {
+            throw new IllegalArgumentException("a bind address has either a host and port or a unix path");
+        }
+    }
+
+    /** A TCP address. */
+    public BindAddress(String host, int port) {
+        this(host, port, null);
+    }
+
+    /** A unix socket at {@code path}. */
+    public static BindAddress unix(String path) {
+        return new BindAddress(null, -1, path);
+    }
+
     public static BindAddress parse(String text) {
         String s = text.trim();
-        if (s.startsWith("unix:")) {
-            throw new IllegalArgumentException("unix socket binds are not supported yet: '" + text + "'");
+        if (s.startsWith(UNIX_PREFIX)) {
+            String path = s.substring(UNIX_PREFIX.length());
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("expected unix:PATH, got '" + text + "'");
+            }
+            return unix(path);
         }
         int colon = s.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("expected HOST:PORT, got '" + text + "'");
+            throw new IllegalArgumentException("expected HOST:PORT or unix:PATH, got '" + text + "'");
         }
         String host = s.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -54,13 +77,20 @@ public record BindAddress(String host, int port) {
         return new BindAddress(host, port);
     }
 
-    /** The same address with the port the kernel chose. */
+    public boolean isUnix() {
+        return path != null;
+    }
+
+    /** The same address with the port the kernel chose; a unix address is returned as it is. */
     public BindAddress withPort(int actualPort) {
-        return new BindAddress(host, actualPort);
+        return isUnix() ? this : new BindAddress(host, actualPort);
     }
 
     @Override
     public String toString() {
+        if (isUnix()) {
+            return UNIX_PREFIX + path;
+        }
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 }

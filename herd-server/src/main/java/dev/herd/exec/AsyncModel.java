@@ -4,6 +4,7 @@ import dev.herd.api.AsyncHandler;
 import dev.herd.api.Request;
 import dev.herd.api.Response;
 import dev.herd.app.AppInstance;
+import dev.herd.http.Cancellable;
 import dev.herd.http.ResponseSink;
 
 import java.time.Duration;
@@ -49,13 +50,17 @@ final class AsyncModel implements ExecutionModel {
         return "async";
     }
 
-    /** Runs on the event loop: never blocks. */
+    /**
+     * Runs on the event loop: never blocks. A request past {@code --request-timeout} is not
+     * stopped (a stage cannot be interrupted); its late outcome is dropped.
+     */
     @Override
-    public void dispatch(Request request, ScheduledExecutorService eventLoop, ResponseSink sink) {
+    public Cancellable dispatch(Request request, ScheduledExecutorService eventLoop, ResponseSink sink) {
         Runnable run = () -> invoke(request, eventLoop, sink);
         if (maxConcurrency == 0 || admit(() -> eventLoop.execute(run))) {
             run.run();
         }
+        return Cancellable.NONE;
     }
 
     private void invoke(Request request, ScheduledExecutorService eventLoop, ResponseSink sink) {

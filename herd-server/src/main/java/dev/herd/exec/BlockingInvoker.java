@@ -21,7 +21,11 @@ final class BlockingInvoker {
         this.app = app;
     }
 
-    /** Runs on the model's thread; never throws: failures go to the sink. */
+    /**
+     * Runs on the model's thread; never throws: failures go to the sink. An interrupt means
+     * {@code --request-timeout} passed: the client already has its 503, and the app's
+     * InterruptedException (or whatever it ends with) is dropped by the sink.
+     */
     void invoke(Request request, ResponseSink sink) {
         try {
             if (app.handler() != null) {

@@ -2,6 +2,7 @@ package dev.herd.exec;
 
 import dev.herd.api.Request;
 import dev.herd.app.AppInstance;
+import dev.herd.http.Cancellable;
 import dev.herd.http.ResponseSink;
 
 import java.time.Duration;
@@ -34,8 +35,10 @@ final class SyncModel implements ExecutionModel {
     }
 
     @Override
-    public void dispatch(Request request, ScheduledExecutorService eventLoop, ResponseSink sink) {
-        thread.execute(() -> invoker.invoke(request, sink));
+    public Cancellable dispatch(Request request, ScheduledExecutorService eventLoop, ResponseSink sink) {
+        InterruptibleTask task = new InterruptibleTask(() -> invoker.invoke(request, sink));
+        thread.execute(task);
+        return task;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.herd.exec;
 
 import dev.herd.api.Request;
 import dev.herd.app.AppInstance;
+import dev.herd.http.Cancellable;
 import dev.herd.http.ResponseSink;
 
 import java.time.Duration;
@@ -38,8 +39,11 @@ final class VirtualModel implements ExecutionModel {
     }
 
     @Override
-    public void dispatch(Request request, ScheduledExecutorService eventLoop, ResponseSink sink) {
-        threads.execute(permits == null ? () -> invoker.invoke(request, sink) : () -> invokeLimited(request, sink));
+    public Cancellable dispatch(Request request, ScheduledExecutorService eventLoop, ResponseSink sink) {
+        InterruptibleTask task = new InterruptibleTask(
+                permits == null ? () -> invoker.invoke(request, sink) : () -> invokeLimited(request, sink));
+        threads.execute(task);
+        return task;
     }
 
     private void invokeLimited(Request request, ResponseSink sink) {

@@ -4,19 +4,18 @@ import dev.herd.api.Headers;
 import dev.herd.api.Request;
 import dev.herd.api.Response;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.DecoderResult;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -26,46 +25,77 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The last handler of a connection's pipeline: turns each complete request into an app
- * {@link Request}, hands it to the {@link RequestDispatcher}, and writes the response.
+ * {@link Request}, hands it to the {@link RequestDispatcher}, writes the response, and keeps
+ * the connection's timeouts.
  *
  * <p>One instance per connection; every method runs on the connection's event loop. A
  * connection has at most one request in the app at a time: pipelined requests wait in
  * {@link #pending}, so responses leave in request order whatever thread finishes first.
+ * Requests refused before the app (limits, malformed, read timeout) wait their turn the same
+ * way, then get their status and the connection closes: after a bad request the byte stream
+ * cannot be trusted.
  */
 final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
 
     /** Fired down every pipeline when the worker starts draining. */
-    static final Object DRAIN = new Object();
+    static final Object DRAIN = new Object() {
+        @Override
+        public String toString() {
+            return "DRAIN";
+        }
+    };
 
     private static final Logger log = LoggerFactory.getLogger(HttpRequestChannelHandler.class);
+    /** How long a refused client may go on sending (and being ignored) before its connection is closed. */
+    private static final Duration LINGER = Duration.ofSeconds(2);
 
     private final RequestDispatcher dispatcher;
     private final ServerStats stats;
+    private final HttpOptions.Timeouts timeouts;
+    private final ForwardedHeaders forwarded;
+    private final AccessLog accessLog;
     private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>(2);
+    private final ConnectionTimer idleTimer = new ConnectionTimer();
+    private final ConnectionTimer readTimer = new ConnectionTimer();
+    // idle (idle timer runs) -> reading: a request's first byte came (read timer runs) -> the
+    // request is complete: busy while it is in the app and its response is written -> idle.
+    // Requests complete while busy wait in pending; reading and busy can overlap (pipelining).
+    private boolean reading;
     private boolean busy;
+    /** A request was refused: its answer is out, our side is shut, and all input is dropped. */
+    private boolean lingering;
 
-    HttpRequestChannelHandler(RequestDispatcher dispatcher, ServerStats stats) {
+    HttpRequestChannelHandler(RequestDispatcher dispatcher, ServerStats stats, HttpOptions.Timeouts timeouts,
+                              ForwardedHeaders forwarded, AccessLog accessLog) {
         this.dispatcher = dispatcher;
         this.stats = stats;
+        this.timeouts = timeouts;
+        this.forwarded = forwarded;
+        this.accessLog = accessLog;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         stats.connections.incrementAndGet();
+        // A new connection has --read-timeout to send its first request; silence is not a 408.
+        idleTimer.arm(ctx, idleLimit(timeouts.read()), () -> closeIfIdle(ctx));
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         stats.connections.decrementAndGet();
+        idleTimer.cancel();
+        readTimer.cancel();
         FullHttpRequest request;
         while ((request = pending.poll()) != null) {
             request.release();
@@ -79,6 +109,12 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (lingering) {
+            request.release();
+            return;
+        }
+        reading = false;
+        readTimer.cancel();
         pending.add(request);
         if (!busy) {
             serveNext(ctx);
@@ -87,13 +123,24 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event == DRAIN) {
-            if (!busy && pending.isEmpty()) {
-                ctx.close();
+        if (event == StrictHttpRequestDecoder.REQUEST_STARTED) {
+            if (lingering) {
+                return;
             }
-            return;
+            reading = true;
+            idleTimer.cancel();
+            readTimer.arm(ctx, timeouts.read(), () -> readTimedOut(ctx));
+        } else if (event == DRAIN) {
+            // Closing an idle keep-alive connection at once would race with a client that is
+            // sending its next request on it right now: that request would fail, and reloads
+            // and scale-downs promise zero failed requests. So an idle connection gets a short
+            // quiet period first; any request that comes is answered with Connection: close.
+            if (idle()) {
+                idleTimer.arm(ctx, timeouts.drainIdle(), () -> closeIfIdle(ctx));
+            }
+        } else {
+            ctx.fireUserEventTriggered(event);
         }
-        ctx.fireUserEventTriggered(event);
     }
 
     @Override
@@ -103,59 +150,98 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    private boolean idle() {
+        return !busy && !reading && pending.isEmpty();
+    }
+
+    private void closeIfIdle(ChannelHandlerContext ctx) {
+        if (idle()) {
+            ctx.close();
+        }
+    }
+
+    /** How long the connection may now stay idle: {@code limit}, or less once the worker drains. */
+    private Duration idleLimit(Duration limit) {
+        Duration drainIdle = timeouts.drainIdle();
+        return stats.draining && drainIdle.compareTo(limit) < 0 ? drainIdle : limit;
+    }
+
+    /** The client started a request and did not finish it in time: it gets 408 in its turn. */
+    private void readTimedOut(ChannelHandlerContext ctx) {
+        if (!reading) {
+            return;
+        }
+        reading = false;
+        pending.add(new UnreadableHttpRequest(new HttpRejection(HttpResponseStatus.REQUEST_TIMEOUT,
+                "request not complete within " + timeouts.read().toMillis() + " ms")));
+        if (!busy) {
+            serveNext(ctx);
+        }
+    }
+
     private void serveNext(ChannelHandlerContext ctx) {
-        FullHttpRequest nettyRequest = pending.poll();
-        if (nettyRequest == null) {
-            if (stats.draining) {
-                ctx.close();
+        FullHttpRequest request = pending.poll();
+        if (request == null) {
+            if (idle()) {
+                idleTimer.arm(ctx, idleLimit(timeouts.keepAlive()), () -> closeIfIdle(ctx));
             }
             return;
         }
         busy = true;
-        DecoderResult result = nettyRequest.decoderResult();
-        if (result.isFailure()) {
-            nettyRequest.release();
-            writeRejection(ctx, statusFor(result.cause()), result.cause().toString());
-            return;
+        long startNanos = System.nanoTime();
+        Throwable failure = request.decoderResult().cause();
+        HttpVersion version = request.protocolVersion();
+        if (failure != null) {
+            refuse(ctx, request, statusFor(failure), failure.toString(), startNanos);
+        } else if (version.majorVersion() != 1 || version.minorVersion() > 1) {
+            refuse(ctx, request, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, version.text(), startNanos);
+        } else {
+            dispatch(ctx, request, startNanos);
         }
-        if (nettyRequest.protocolVersion().majorVersion() != 1 || nettyRequest.protocolVersion().minorVersion() > 1) {
-            String version = nettyRequest.protocolVersion().text();
-            nettyRequest.release();
-            writeRejection(ctx, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, version);
-            return;
-        }
-        boolean keepAlive = HttpUtil.isKeepAlive(nettyRequest);
-        HttpVersion version = nettyRequest.protocolVersion();
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest nettyRequest, long startNanos) {
+        ForwardedHeaders.Origin origin = origin(ctx.channel(), nettyRequest.headers());
         Request request;
         try {
-            request = toRequest(ctx, nettyRequest);
+            request = toRequest(nettyRequest, origin);
         } finally {
             nettyRequest.release();
         }
+        Exchange exchange = new Exchange(ctx, nettyRequest, request, origin.remoteAddress(), startNanos);
         stats.inFlight.incrementAndGet();
-        EventLoop loop = ctx.channel().eventLoop();
-        dispatcher.dispatch(request, loop, new Sink(ctx, loop, request, version, keepAlive));
+        exchange.startTimeout(timeouts.request());
+        try {
+            exchange.running = dispatcher.dispatch(request, exchange.loop, exchange);
+        } catch (RuntimeException e) {
+            exchange.fail(e);
+        }
     }
 
-    private static Request toRequest(ChannelHandlerContext ctx, FullHttpRequest nettyRequest) {
+    private ForwardedHeaders.Origin origin(Channel channel, HttpHeaders headers) {
+        InetSocketAddress peer = channel.remoteAddress() instanceof InetSocketAddress address ? address : null;
+        return forwarded.resolve(peer, channel instanceof DomainSocketChannel, headers);
+    }
+
+    private static Request toRequest(FullHttpRequest nettyRequest, ForwardedHeaders.Origin origin) {
         Headers.Builder headers = Headers.builder();
         for (Map.Entry<String, String> header : nettyRequest.headers()) {
             headers.add(header.getKey(), header.getValue());
         }
-        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress address
-                ? address : null;
         return Request.builder()
                 .method(nettyRequest.method().name())
                 .target(nettyRequest.uri())
                 .headers(headers.build())
                 .body(ByteBufUtil.getBytes(nettyRequest.content()))
-                .remoteAddress(remote)
+                .remoteAddress(origin.remoteAddress())
+                .scheme(origin.scheme())
                 .protocol(nettyRequest.protocolVersion().text())
                 .build();
     }
 
     private static HttpResponseStatus statusFor(Throwable decoderFailure) {
         return switch (decoderFailure) {
+            case HttpRejection rejection -> rejection.status();
             case TooLongHttpLineException e -> HttpResponseStatus.REQUEST_URI_TOO_LONG;
             case TooLongHttpHeaderException e -> HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
             case TooLongFrameException e -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
@@ -164,36 +250,57 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Answers a request that never reaches the app, and closes: the byte stream cannot be trusted. */
-    private void writeRejection(ChannelHandlerContext ctx, HttpResponseStatus status, String why) {
-        log.debug("rejected request from {} with {}: {}", ctx.channel().remoteAddress(), status.code(), why);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(status.reasonPhrase() + "\n", StandardCharsets.UTF_8));
-        HttpHeaders headers = response.headers();
-        headers.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        headers.set(HttpHeaderNames.DATE, HttpDate.now());
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String why,
+                        long startNanos) {
+        log.debug("refused a request from {} with {}: {}", ctx.channel().remoteAddress(), status.code(), why);
+        HttpRequest logged = request instanceof UnreadableHttpRequest ? null : request;
+        InetSocketAddress client = origin(ctx.channel(), request.headers()).remoteAddress();
+        request.release();
+        FullHttpResponse response = HttpResponses.refusal(status);
+        long bodyBytes = response.content().readableBytes();
+        ctx.writeAndFlush(response).addListener(future -> {
+            logAccess(logged, client, response, bodyBytes, startNanos);
+            closeAfterRefusal(ctx);
+        });
     }
 
-    private void write(ChannelHandlerContext ctx, Response response, HttpVersion version, boolean keepAlive) {
-        boolean keepOpen = keepAlive && !stats.draining;
-        FullHttpResponse nettyResponse = new DefaultFullHttpResponse(version,
-                HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.bodyBytes()));
-        HttpHeaders headers = nettyResponse.headers();
-        for (Map.Entry<String, List<String>> field : response.headers().asMap().entrySet()) {
-            headers.add(field.getKey(), field.getValue());
+    /**
+     * Closes without losing the refusal just written. The client may still be sending (the rest
+     * of a body that was refused); closing a socket with unread input makes the kernel answer
+     * with a reset, and a client that gets the reset can lose the response it has not read yet.
+     * So only our side is shut now (the client sees the end of the response), what it still
+     * sends is read and dropped, and the connection closes when the client closes its side or
+     * after {@link #LINGER}, as Apache's lingering close does.
+     */
+    private void closeAfterRefusal(ChannelHandlerContext ctx) {
+        lingering = true;
+        readTimer.cancel();
+        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownOutput();
+            idleTimer.arm(ctx, LINGER, ctx::close);
+        } else {
+            ctx.close();
         }
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.bodyBytes().length);
-        headers.set(HttpHeaderNames.DATE, HttpDate.now());
-        if (!keepOpen) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (version.equals(HttpVersion.HTTP_1_0)) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
+    }
+
+    /**
+     * Writes the outcome of {@code exchange}. Event loop only.
+     *
+     * @param forceClose close the connection after it whatever the request asked
+     */
+    private void write(Exchange exchange, Response response, boolean forceClose) {
+        exchange.cancelTimeout();
+        ChannelHandlerContext ctx = exchange.ctx;
+        HttpRequest request = exchange.nettyRequest;
+        boolean keepOpen = HttpUtil.isKeepAlive(request) && !forceClose && !stats.draining
+                && !timeouts.keepAlive().isZero();
+        FullHttpResponse nettyResponse = HttpResponses.fromApp(response, request.protocolVersion(),
+                request.method().equals(HttpMethod.HEAD), keepOpen);
+        long bodyBytes = nettyResponse.content().readableBytes();
         ctx.writeAndFlush(nettyResponse).addListener(future -> {
             stats.inFlight.decrementAndGet();
             stats.requests.increment();
+            logAccess(request, exchange.client, nettyResponse, bodyBytes, exchange.startNanos);
             busy = false;
             if (!keepOpen || !future.isSuccess()) {
                 ctx.close();
@@ -203,46 +310,90 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** Delivers one request's outcome back on the connection's event loop, once. */
-    private final class Sink implements ResponseSink {
-        private final ChannelHandlerContext ctx;
-        private final EventLoop loop;
-        private final Request request;
-        private final HttpVersion version;
-        private final boolean keepAlive;
-        private final AtomicBoolean done = new AtomicBoolean();
+    private void logAccess(HttpRequest request, InetSocketAddress client, FullHttpResponse response, long bodyBytes,
+                           long startNanos) {
+        if (accessLog.enabled()) {
+            accessLog.log(new AccessLogEntry(request, client, response, bodyBytes, System.nanoTime() - startNanos));
+        }
+    }
 
-        Sink(ChannelHandlerContext ctx, EventLoop loop, Request request, HttpVersion version, boolean keepAlive) {
+    /**
+     * One request from dispatch to response: receives the outcome from any thread, once, and
+     * enforces {@code --request-timeout}. Whichever comes first, the app's outcome or the
+     * timeout, claims the exchange; the other is dropped.
+     */
+    private final class Exchange implements ResponseSink {
+        final ChannelHandlerContext ctx;
+        final EventLoop loop;
+        /** Method, target, version and headers, for the response and the access log; its body is released. */
+        final HttpRequest nettyRequest;
+        final Request request;
+        final InetSocketAddress client;
+        final long startNanos;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        /** Event loop only. */
+        Cancellable running = Cancellable.NONE;
+        private ScheduledFuture<?> timeout;
+
+        Exchange(ChannelHandlerContext ctx, HttpRequest nettyRequest, Request request, InetSocketAddress client,
+                 long startNanos) {
             this.ctx = ctx;
-            this.loop = loop;
+            this.loop = ctx.channel().eventLoop();
+            this.nettyRequest = nettyRequest;
             this.request = request;
-            this.version = version;
-            this.keepAlive = keepAlive;
+            this.client = client;
+            this.startNanos = startNanos;
         }
 
         @Override
         public void complete(Response response) {
             if (response == null) {
                 fail(new NullPointerException("the app returned no response"));
-                return;
+            } else if (claimed.compareAndSet(false, true)) {
+                send(response);
+            } else {
+                log.debug("dropped the late response to {}", request);
             }
-            deliver(response);
         }
 
         @Override
         public void fail(Throwable cause) {
-            log.error("app failed on {}", request, cause);
-            deliver(Response.text(500, "Internal Server Error\n"));
+            if (claimed.compareAndSet(false, true)) {
+                log.error("app failed on {}", request, cause);
+                send(Response.text(500, "Internal Server Error\n"));
+            } else {
+                log.debug("dropped the late failure of {}: {}", request, cause.toString());
+            }
         }
 
-        private void deliver(Response response) {
-            if (!done.compareAndSet(false, true)) {
+        /** Event loop only; armed before dispatch, so an app that answers at once finds it to cancel. */
+        void startTimeout(Duration limit) {
+            if (!limit.isZero()) {
+                timeout = loop.schedule(this::timedOut, limit.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        void cancelTimeout() {
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+        }
+
+        private void timedOut() {
+            if (!claimed.compareAndSet(false, true)) {
                 return;
             }
+            log.warn("request {} passed --request-timeout ({} ms): answered 503, stopping its handler",
+                    request, timeouts.request().toMillis());
+            running.cancel();
+            write(this, Response.text(503, "Service Unavailable\n"), true);
+        }
+
+        private void send(Response response) {
             if (loop.inEventLoop()) {
-                write(ctx, response, version, keepAlive);
+                write(this, response, false);
             } else {
-                loop.execute(() -> write(ctx, response, version, keepAlive));
+                loop.execute(() -> write(this, response, false));
             }
         }
     }

@@ -1,22 +1,21 @@
 package dev.herd.http;
 
+import dev.herd.config.BindAddress;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,59 +29,65 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpServer {
 
-    /** Limits on what a client may send; requests past them get 4xx and the worker lives. */
-    public record Limits(int maxRequestLine, int maxHeaderBytes, int maxBodyBytes) {
-        public static final Limits DEFAULT = new Limits(8190, 16384, 16 * 1024 * 1024);
-    }
-
     private final EventLoopGroup loops;
     private final List<Channel> listeners;
     private final ChannelGroup connections;
     private final ServerStats stats;
+    private final AccessLog accessLog;
 
-    private HttpServer(EventLoopGroup loops, List<Channel> listeners, ChannelGroup connections, ServerStats stats) {
+    private HttpServer(EventLoopGroup loops, List<Channel> listeners, ChannelGroup connections, ServerStats stats,
+                       AccessLog accessLog) {
         this.loops = loops;
         this.listeners = listeners;
         this.connections = connections;
         this.stats = stats;
+        this.accessLog = accessLog;
     }
 
     /**
      * Starts accepting on each listening descriptor.
      *
-     * @param ioThreads number of event loops; they accept and do all socket I/O
+     * @param listenerFds the listening sockets' descriptors, in the master's order
+     * @param addresses   what each descriptor listens on, in the same order: a unix socket
+     *                    descriptor needs a different channel class than a TCP one
+     * @param ioThreads   number of event loops; they accept and do all socket I/O
+     * @throws IOException when the access log cannot be opened
      */
-    public static HttpServer start(List<Integer> listenerFds, int ioThreads, RequestDispatcher dispatcher,
-                                   Limits limits) throws InterruptedException {
+    public static HttpServer start(List<Integer> listenerFds, List<BindAddress> addresses, int ioThreads,
+                                   RequestDispatcher dispatcher, HttpOptions options)
+            throws IOException, InterruptedException {
+        if (listenerFds.size() != addresses.size()) {
+            throw new IllegalArgumentException(
+                    listenerFds.size() + " descriptors for " + addresses.size() + " addresses");
+        }
+        AccessLog accessLog = AccessLog.open(options.accessLog(), options.accessLogFormat());
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("herd-loop"),
                 EpollIoHandler.newFactory());
         ServerStats stats = new ServerStats();
         ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-        HttpDecoderConfig decoderConfig = new HttpDecoderConfig()
-                .setMaxInitialLineLength(limits.maxRequestLine())
-                .setMaxHeaderSize(limits.maxHeaderBytes());
-        ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                connections.add(ch);
-                ch.pipeline().addLast("codec", new HttpServerCodec(decoderConfig))
-                        .addLast("aggregator", new HttpObjectAggregator(limits.maxBodyBytes()))
-                        .addLast("app", new HttpRequestChannelHandler(dispatcher, stats));
-            }
-        };
+        HttpChannelInitializer initializer = new HttpChannelInitializer(options, dispatcher, stats, accessLog,
+                connections);
         List<Channel> listeners = new ArrayList<>();
-        for (int fd : listenerFds) {
-            Channel listener = new ServerBootstrap()
-                    .group(loops)
-                    .channelFactory(() -> new EpollServerSocketChannel(fd))
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(initializer)
-                    .register()
-                    .sync()
-                    .channel();
-            listeners.add(listener);
+        for (int i = 0; i < listenerFds.size(); i++) {
+            listeners.add(register(loops, listenerFds.get(i), addresses.get(i), initializer));
         }
-        return new HttpServer(loops, listeners, connections, stats);
+        return new HttpServer(loops, listeners, connections, stats, accessLog);
+    }
+
+    private static Channel register(EventLoopGroup loops, int fd, BindAddress address,
+                                    HttpChannelInitializer initializer) throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap().group(loops).childHandler(initializer);
+        if (address.isUnix()) {
+            // active=true: the socket already listens (the master bound it); Netty's one-argument
+            // constructor takes it for an unbound socket and never accepts on it. Made from a
+            // descriptor, the channel does not know the socket's path, so closing it (drain)
+            // leaves the socket file to the master, which keeps serving on it.
+            bootstrap.channelFactory(() -> new EpollServerDomainSocketChannel(fd, true));
+        } else {
+            bootstrap.channelFactory(() -> new EpollServerSocketChannel(fd))
+                    .childOption(ChannelOption.TCP_NODELAY, true);
+        }
+        return bootstrap.register().sync().channel();
     }
 
     /** Completes once every event loop has run a task: proof that none is stuck. */
@@ -99,7 +104,9 @@ public final class HttpServer {
     /**
      * Starts a graceful stop: closes this worker's copies of the listening sockets (the sockets
      * stay open in the master, so queued connections wait for other workers), answers
-     * in-flight requests with {@code Connection: close}, and closes idle connections.
+     * in-flight and later requests with {@code Connection: close}, and closes connections that
+     * stay idle for a second (or --keep-alive if shorter): not at once, since a client may be
+     * sending its next request on an idle keep-alive connection right now.
      */
     public void drain() {
         stats.draining = true;
@@ -135,9 +142,15 @@ public final class HttpServer {
         return stats.connections.get();
     }
 
-    /** Closes every connection and stops the event loops. */
+    /** Reopens the access log file by its path (logrotate, USR1). Any thread; returns at once. */
+    public void reopenLogs() {
+        accessLog.reopen();
+    }
+
+    /** Closes every connection, stops the event loops, and writes out the access log. */
     public void shutdown() {
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        accessLog.close();
     }
 }

@@ -7,15 +7,32 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.UnixChannel;
 
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
- * A listening TCP socket bound by the master and never accepted on by it: auto-read is off, so
- * connections wait in the kernel's accept queue until a worker, holding a copy of the
- * descriptor, accepts them. Because that queue belongs to the socket and not to any worker, a
- * worker that dies or restarts loses no queued connection.
+ * A listening socket, TCP or unix, bound by the master and never accepted on by it: auto-read
+ * is off, so connections wait in the kernel's accept queue until a worker, holding a copy of
+ * the descriptor, accepts them. Because that queue belongs to the socket and not to any worker,
+ * a worker that dies or restarts loses no queued connection. A unix socket's file is made with
+ * {@code --bind-mode} permissions and removed when the socket closes.
  */
 public final class ListenSocket {
 
@@ -27,21 +44,78 @@ public final class ListenSocket {
         this.address = address;
     }
 
-    /** Binds {@code requested}; throws with the OS reason when the address is taken or invalid. */
-    public static ListenSocket bind(EventLoopGroup group, BindAddress requested, int backlog)
-            throws InterruptedException {
-        Channel channel = new ServerBootstrap()
+    /**
+     * Binds {@code requested}; throws with the OS reason when the address is taken or invalid.
+     *
+     * @param backlog  length of the kernel's accept queue
+     * @param unixMode permissions of a unix socket's file, in octal (e.g. {@code 0660}); unused for TCP
+     */
+    public static ListenSocket bind(EventLoopGroup group, BindAddress requested, int backlog, String unixMode)
+            throws InterruptedException, IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(EpollServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, backlog)
-                .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.AUTO_READ, false)
-                .childHandler(new ChannelInboundHandlerAdapter())
+                .childHandler(new ChannelInboundHandlerAdapter());
+        if (requested.isUnix()) {
+            Path file = Path.of(requested.path());
+            removeStaleSocket(file);
+            Channel channel = bootstrap.channel(EpollServerDomainSocketChannel.class)
+                    .bind(new DomainSocketAddress(file.toString())).sync().channel();
+            try {
+                Files.setPosixFilePermissions(file, permissions(unixMode));
+            } catch (IOException | RuntimeException e) {
+                channel.close().syncUninterruptibly();
+                throw e;
+            }
+            return new ListenSocket(channel, requested);
+        }
+        Channel channel = bootstrap.channel(EpollServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
                 .bind(requested.host(), requested.port())
                 .sync()
                 .channel();
         int port = ((InetSocketAddress) channel.localAddress()).getPort();
         return new ListenSocket(channel, requested.withPort(port));
+    }
+
+    /**
+     * A socket file left behind by a server that was killed would make bind fail; it is removed
+     * when nothing accepts on it any more. A live socket (another server) or a file that is not
+     * a socket is left alone, and the bind fails with a clear reason.
+     */
+    private static void removeStaleSocket(Path file) throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException absent) {
+            return;
+        }
+        if (!attributes.isOther()) {
+            throw new FileAlreadyExistsException(file.toString(), null, "exists and is not a socket");
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(file));
+            throw new IOException("another server is listening on " + file);
+        } catch (ConnectException stale) {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(String octalMode) {
+        int mode = Integer.parseInt(octalMode, 8);
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
+        };
+        for (int bit = 0; bit < bits.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                permissions.add(bits[bit]);
+            }
+        }
+        return permissions;
     }
 
     /**
@@ -64,10 +138,18 @@ public final class ListenSocket {
 
     /** The descriptor to send to workers; valid until {@link #close}. */
     public int fd() {
-        return ((EpollServerSocketChannel) channel).fd().intValue();
+        return ((UnixChannel) channel).fd().intValue();
     }
 
+    /** Closes the socket; a unix socket's file goes with it (Netty removes it on close). */
     public void close() {
         channel.close().syncUninterruptibly();
+        if (address.isUnix()) {
+            try {
+                Files.deleteIfExists(Path.of(address.path()));
+            } catch (IOException ignored) {
+                // Netty's close already tried; nothing more to do.
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ public interface RequestDispatcher {
      * @param request   the complete request
      * @param eventLoop the connection's event loop, for work that must run there
      * @param sink      receives the response, from any thread
+     * @return how to stop the request if it outlives {@code --request-timeout}
      */
-    void dispatch(Request request, ScheduledExecutorService eventLoop, ResponseSink sink);
+    Cancellable dispatch(Request request, ScheduledExecutorService eventLoop, ResponseSink sink);
 }

@@ -4,7 +4,8 @@ import dev.herd.api.Response;
 
 /**
  * Where an execution model delivers the outcome of one request. Exactly one of the two methods
- * is called, once, from any thread.
+ * is called, once, from any thread. When {@code --request-timeout} has already answered the
+ * client, the call is accepted and its outcome dropped.
  */
 public interface ResponseSink {
 

@@ -143,7 +143,7 @@ public final class Master {
 
     private ListenSocket bindOrExplain(BindAddress address) throws IOException {
         try {
-            return ListenSocket.bind(loop, address, config.backlog());
+            return ListenSocket.bind(loop, address, config.backlog(), config.get(Settings.BIND_MODE));
         } catch (Exception e) {
             throw new IOException("cannot bind " + address + ": " + e.getMessage(), e);
         }

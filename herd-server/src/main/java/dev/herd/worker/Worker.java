@@ -5,9 +5,11 @@ import dev.herd.api.WorkerInfo;
 import dev.herd.app.AppInstance;
 import dev.herd.app.AppLoadException;
 import dev.herd.app.AppLoader;
+import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
 import dev.herd.config.InvalidSettingException;
 import dev.herd.exec.ExecutionModel;
+import dev.herd.http.HttpOptions;
 import dev.herd.http.HttpServer;
 import dev.herd.ipc.ControlClient;
 import dev.herd.ipc.Message;
@@ -94,7 +96,8 @@ final class Worker {
             throw new AppLoadException("the app's started() hook failed: " + e, e);
         }
         log.debug("boot: app started after {} ms", sinceStart());
-        HttpServer server = HttpServer.start(fds, config.ioThreads(), model, HttpServer.Limits.DEFAULT);
+        List<BindAddress> addresses = welcome.listeners().stream().map(BindAddress::parse).toList();
+        HttpServer server = HttpServer.start(fds, addresses, config.ioThreads(), model, HttpOptions.from(config));
         long bootMillis = sinceStart();
         control.send(new Message.Ready(bootMillis));
         log.debug("serving {} on {} with {} model", app.className(), welcome.listeners(), model.name());
@@ -106,7 +109,10 @@ final class Worker {
                 case Message.Stop stop -> {
                     return drain(server, model, app, Duration.ofMillis(stop.graceMillis()));
                 }
-                case Message.ReopenLogs reopen -> LogConfigurator.reopen();
+                case Message.ReopenLogs reopen -> {
+                    LogConfigurator.reopen();
+                    server.reopenLogs();
+                }
                 case Message other -> log.warn("ignoring unexpected control message {}", other);
             }
         }

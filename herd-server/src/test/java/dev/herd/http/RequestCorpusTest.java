@@ -1,12 +1,13 @@
 package dev.herd.http;
 
+import dev.herd.api.Request;
 import dev.herd.api.Response;
+import dev.herd.config.Config;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -15,6 +16,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,30 +25,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Walks the raw request corpus in {@code resources/requests}: every {@code valid/*.http} reaches
  * the app as the sibling {@code .expect} line says; every {@code invalid/NNN-*.http} gets status
- * NNN and its connection closed. A regression case is a new file, not new code. Files are
- * written with LF line ends and sent with CRLF.
+ * NNN and its connection closed, and never reaches the app. A regression case is a new file,
+ * not new code. Files are written with LF line ends and sent with CRLF. The pipeline is the
+ * one {@link HttpChannelInitializer} gives every connection, with the default settings.
  */
 class RequestCorpusTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("valid")
     void validRequestReachesTheApp(String name, Path file) throws IOException {
-        EmbeddedChannel channel = pipeline();
+        List<Request> seen = new ArrayList<>();
+        EmbeddedChannel channel = pipeline(seen);
         channel.writeInbound(read(file));
         String response = drainOutbound(channel);
         String expected = Files.readString(file.resolveSibling(name.replace(".http", ".expect"))).strip();
         assertThat(response).startsWith("HTTP/1.").contains(" 200 OK").endsWith(expected);
+        assertThat(seen).hasSize(1);
         assertThat(channel.isOpen()).isEqualTo(!name.startsWith("http10"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidRequestGetsItsStatusAndTheConnectionCloses(String name, Path file) throws IOException {
-        EmbeddedChannel channel = pipeline();
+        List<Request> seen = new ArrayList<>();
+        EmbeddedChannel channel = pipeline(seen);
         channel.writeInbound(read(file));
         String response = drainOutbound(channel);
         assertThat(response).startsWith("HTTP/1.1 " + name.substring(0, 3) + " ");
         assertThat(response).containsIgnoringCase("connection: close");
+        // One answer only: nothing after the refused request was read as another request.
+        assertThat(response.split("HTTP/1\\.", -1)).hasSize(2);
+        assertThat(seen).isEmpty();
         assertThat(channel.isOpen()).isFalse();
     }
 
@@ -65,16 +75,16 @@ class RequestCorpusTest {
         }
     }
 
-    /** The worker's pipeline with an app that echoes what it received. */
-    private static EmbeddedChannel pipeline() {
-        HttpServer.Limits limits = HttpServer.Limits.DEFAULT;
-        RequestDispatcher echo = (request, loop, sink) -> sink.complete(Response.text(
-                request.method() + " " + request.path() + " " + request.rawQuery() + " " + request.bodyLength()));
-        return new EmbeddedChannel(
-                new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(limits.maxRequestLine())
-                        .setMaxHeaderSize(limits.maxHeaderBytes())),
-                new HttpObjectAggregator(limits.maxBodyBytes()),
-                new HttpRequestChannelHandler(echo, new ServerStats()));
+    /** The worker's pipeline, built as HttpServer builds it, with default options and an app that echoes. */
+    private static EmbeddedChannel pipeline(List<Request> seen) {
+        RequestDispatcher echo = (request, loop, sink) -> {
+            seen.add(request);
+            sink.complete(Response.text(
+                    request.method() + " " + request.path() + " " + request.rawQuery() + " " + request.bodyLength()));
+            return Cancellable.NONE;
+        };
+        return new EmbeddedChannel(new HttpChannelInitializer(HttpOptions.from(Config.defaults()), echo,
+                new ServerStats(), AccessLog.OFF, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
     }
 
     private static ByteBuf read(Path file) throws IOException {

@@ -1,0 +1,72 @@
+package dev.herd.http;
+
+import dev.herd.config.Config;
+import dev.herd.config.Settings;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything about HTTP that a worker's configuration decides: limits on what a client may
+ * send, the connection timeouts, which proxies are believed, and the access log. Built once per
+ * worker from the resolved {@link Config}; immutable.
+ *
+ * @param limits            requests past these get 4xx and their connection closed
+ * @param timeouts          how long a connection may idle, send a request, or wait for the app
+ * @param forwardedAllowIps peers whose forwarding headers are believed (IPs, {@code unix}, {@code *})
+ * @param accessLog         access log path, {@code -} for standard output, empty for none
+ * @param accessLogFormat   access log line in Gunicorn's syntax
+ */
+public record HttpOptions(Limits limits, Timeouts timeouts, List<String> forwardedAllowIps, String accessLog,
+                          String accessLogFormat) {
+
+    /**
+     * @param maxRequestLine     longest request line in bytes (414 past it)
+     * @param maxHeaderFields    most header fields (431 past it)
+     * @param maxHeaderFieldSize largest header field, name and value, in bytes (431 past it)
+     * @param maxBodyBytes       largest body in bytes (413 past it)
+     */
+    public record Limits(int maxRequestLine, int maxHeaderFields, int maxHeaderFieldSize, int maxBodyBytes) {
+
+        /**
+         * The most bytes of header lines the decoder buffers. Any block longer than this has too
+         * many fields or one too large, so a 431 is right either way; it bounds memory before the
+         * per-field checks run on the complete block.
+         */
+        int maxHeaderBlock() {
+            long block = (long) maxHeaderFields * (maxHeaderFieldSize + 4L);
+            return (int) Math.min(Integer.MAX_VALUE - 1, block);
+        }
+    }
+
+    /**
+     * @param keepAlive      an idle keep-alive connection closes after this; zero: no keep-alive
+     * @param read           a started request must be complete within this, else 408
+     * @param request        the app must answer within this, else 503; zero: no limit
+     */
+    public record Timeouts(Duration keepAlive, Duration read, Duration request) {
+
+        /**
+         * How long a connection may stay idle once the worker drains. Not zero even without
+         * keep-alive: a connection accepted just before the drain still gets a moment to send
+         * its first request.
+         */
+        Duration drainIdle() {
+            Duration oneSecond = Duration.ofSeconds(1);
+            return keepAlive.isZero() || keepAlive.compareTo(oneSecond) > 0 ? oneSecond : keepAlive;
+        }
+    }
+
+    public HttpOptions {
+        forwardedAllowIps = List.copyOf(forwardedAllowIps);
+    }
+
+    /** The options {@code config} sets. */
+    public static HttpOptions from(Config config) {
+        Limits limits = new Limits(config.get(Settings.LIMIT_REQUEST_LINE), config.get(Settings.LIMIT_REQUEST_FIELDS),
+                config.get(Settings.LIMIT_REQUEST_FIELD_SIZE), config.get(Settings.LIMIT_REQUEST_BODY));
+        Timeouts timeouts = new Timeouts(config.keepAlive(), config.readTimeout(), config.requestTimeout());
+        return new HttpOptions(limits, timeouts, config.forwardedAllowIps(), config.accessLog(),
+                config.accessLogFormat());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.herd.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Netty's request decoder, made strict where leniency lets one byte stream be read as two
+ * different requests (request smuggling), and made to enforce the per-field header limits that
+ * Netty lacks. It also fires {@link #REQUEST_STARTED} when the first byte of a request arrives,
+ * which is where the read timeout starts. One instance per connection.
+ */
+final class StrictHttpRequestDecoder extends HttpRequestDecoder {
+
+    /** User event fired down the pipeline when the first byte of a request arrives. */
+    static final Object REQUEST_STARTED = new Object() {
+        @Override
+        public String toString() {
+            return "REQUEST_STARTED";
+        }
+    };
+
+    private final HttpOptions.Limits limits;
+    /** A request's first byte has been seen and its end not yet. */
+    private boolean inRequest;
+
+    StrictHttpRequestDecoder(HttpOptions.Limits limits) {
+        super(new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLine())
+                .setMaxHeaderSize(limits.maxHeaderBlock())
+                // Transfer-Encoding on HTTP/1.0, or not ending in chunked, is an error (RFC 9112 6.1).
+                .setUseRfc9112TransferEncoding(true));
+        this.limits = limits;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+        if (!inRequest) {
+            // RFC 9112 2.2: empty lines before a request line are ignored, so they start nothing.
+            while (buffer.isReadable() && isLineBreak(buffer.getByte(buffer.readerIndex()))) {
+                buffer.skipBytes(1);
+            }
+            if (!buffer.isReadable()) {
+                return;
+            }
+            inRequest = true;
+            ctx.fireUserEventTriggered(REQUEST_STARTED);
+        }
+        int first = out.size();
+        super.decode(ctx, buffer, out);
+        for (int i = first; i < out.size(); i++) {
+            Object message = out.get(i);
+            if (message instanceof HttpRequest request && request.decoderResult().isSuccess()) {
+                checkFields(request);
+            }
+            boolean failed = message instanceof HttpMessage m && m.decoderResult().isFailure();
+            if (message instanceof LastHttpContent || failed) {
+                inRequest = false;
+            }
+        }
+    }
+
+    /**
+     * Both Content-Length and chunked: the two headers disagree on where the body ends, and a
+     * proxy in front may have believed the other one. Netty's default drops Content-Length and
+     * carries on unless its RFC 9112 mode is on; herd refuses whatever that flag says (RFC 9112
+     * 6.3 allows either; refusing is the safe one).
+     */
+    @Override
+    protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+        throw new HttpRejection(HttpResponseStatus.BAD_REQUEST, "both Content-Length and Transfer-Encoding: chunked");
+    }
+
+    @Override
+    protected HttpMessage createInvalidMessage() {
+        return new UnreadableHttpRequest();
+    }
+
+    private void checkFields(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        if (headers.size() > limits.maxHeaderFields()) {
+            reject(request, "more than " + limits.maxHeaderFields() + " header fields");
+            return;
+        }
+        Iterator<Map.Entry<CharSequence, CharSequence>> fields = headers.iteratorCharSequence();
+        while (fields.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> field = fields.next();
+            if (field.getKey().length() + field.getValue().length() > limits.maxHeaderFieldSize()) {
+                reject(request, "header field " + field.getKey() + " over " + limits.maxHeaderFieldSize() + " bytes");
+                return;
+            }
+        }
+    }
+
+    private static void reject(HttpRequest request, String reason) {
+        request.setDecoderResult(DecoderResult.failure(
+                new HttpRejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, reason)));
+    }
+
+    private static boolean isLineBreak(byte b) {
+        return b == '\r' || b == '\n';
+    }
+}
