@@ -156,7 +156,7 @@ public final class Settings {
             "Log level of the master and the workers.");
 
     public static final Setting<String> ACCESS_LOG = declare(
-            "access-log", null, Section.LOGGING, ValueType.STRING, "", v -> null,
+            "access-log", null, Section.LOGGING, ValueType.STRING, "", Settings::logDestination,
             "Access log file, or '-' for standard output; empty for none. USR1 reopens it (for logrotate).");
 
     public static final Setting<String> ACCESS_LOG_FORMAT = declare(
@@ -165,7 +165,7 @@ public final class Settings {
             "Access log line, in Gunicorn's syntax (docs/access-log.md lists the atoms).");
 
     public static final Setting<String> ERROR_LOG = declare(
-            "error-log", null, Section.LOGGING, ValueType.STRING, "-", v -> null,
+            "error-log", null, Section.LOGGING, ValueType.STRING, "-", Settings::logDestination,
             "Where herd's own log goes: a file, or '-' for standard error. USR1 reopens it.");
 
     private Settings() {
@@ -200,11 +200,26 @@ public final class Settings {
 
     private static String addressesOrStar(List<String> values) {
         for (String value : values) {
-            if (!value.equals("*") && !value.equals("unix") && !value.matches("[0-9a-fA-F.:]+")) {
+            if (value.equals("*") || value.equals("unix")) {
+                continue;
+            }
+            try {
+                java.net.InetAddress.ofLiteral(value);
+            } catch (IllegalArgumentException e) {
                 return "expected IP addresses, 'unix' or '*', got '" + value + "'";
             }
         }
         return null;
+    }
+
+    /** A log file's directory must exist: finding out in every worker at boot is too late. */
+    private static String logDestination(String value) {
+        if (value.isBlank() || value.equals("-")) {
+            return null;
+        }
+        java.nio.file.Path parent = java.nio.file.Path.of(value).toAbsolutePath().getParent();
+        return parent != null && java.nio.file.Files.isDirectory(parent) ? null
+                : "the directory of '" + value + "' does not exist";
     }
 
     private static Function<Integer, String> atLeast(int min) {
