@@ -203,9 +203,14 @@ public final class Settings {
             if (value.equals("*") || value.equals("unix")) {
                 continue;
             }
+            // The JDK also takes short IPv4 forms such as 1.2.3; the workers' parser (and people) do not.
+            boolean shaped = value.contains(":") || value.matches("\\d{1,3}(\\.\\d{1,3}){3}");
             try {
                 java.net.InetAddress.ofLiteral(value);
             } catch (IllegalArgumentException e) {
+                shaped = false;
+            }
+            if (!shaped) {
                 return "expected IP addresses, 'unix' or '*', got '" + value + "'";
             }
         }
