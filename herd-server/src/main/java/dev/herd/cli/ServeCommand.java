@@ -49,15 +49,16 @@ final class ServeCommand {
             System.err.println("herd serve: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        // Before anything logs (Netty does, as soon as it is touched): logging reads these once.
+        System.setProperty("herd.role", "master");
+        System.setProperty("herd.pid", Long.toString(ProcessHandle.current().pid()));
+        System.setProperty("herd.log.level", config.logLevel());
+        System.setProperty("herd.error.log", config.errorLog());
         String unavailable = ListenSocket.unavailableReason();
         if (unavailable != null) {
             System.err.println("herd serve: " + unavailable);
             return ExitCodes.ERROR;
         }
-        System.setProperty("herd.role", "master");
-        System.setProperty("herd.pid", Long.toString(ProcessHandle.current().pid()));
-        System.setProperty("herd.log.level", config.logLevel());
-        System.setProperty("herd.error.log", config.errorLog());
         return new Master(config, resolver).run();
     }
 }

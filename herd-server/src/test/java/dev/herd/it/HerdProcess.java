@@ -35,6 +35,8 @@ final class HerdProcess implements AutoCloseable {
     private final Set<Long> seenPids = new HashSet<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int port;
+    /** Set once the process's output has ended: no line can match any more. */
+    private volatile boolean logEnded;
 
     private HerdProcess(Process process) {
         this.process = process;
@@ -74,7 +76,7 @@ final class HerdProcess implements AutoCloseable {
         try {
             Matcher ready = herd.awaitLog(READY, Duration.ofSeconds(60));
             String listen = ready.group(2).split(",")[0];
-            herd.port = Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+            herd.port = listen.startsWith("unix:") ? -1 : Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
             herd.workerPids();
             return herd;
         } catch (AssertionError | Exception e) {
@@ -195,8 +197,9 @@ final class HerdProcess implements AutoCloseable {
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("no log line matched /" + pattern + "/ within " + timeout
+                if (left <= 0 || logEnded) {
+                    throw new AssertionError("no log line matched /" + pattern + "/ "
+                            + (logEnded ? "before the process ended" : "within " + timeout)
                             + "; log:\n" + String.join("\n", lines));
                 }
                 lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
@@ -234,6 +237,10 @@ final class HerdProcess implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // The process ended.
+        }
+        synchronized (lines) {
+            logEnded = true;
+            lines.notifyAll();
         }
     }
 
