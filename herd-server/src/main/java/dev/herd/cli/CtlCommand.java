@@ -121,7 +121,8 @@ final class CtlCommand {
             (status == ExitCodes.OK ? System.out : System.err).print(text);
             return status;
         } catch (IOException e) {
-            System.err.println("herd ctl: cannot talk to the master at " + socket + ": " + e.getMessage());
+            System.err.println("herd ctl: cannot talk to the master at " + socket + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return ExitCodes.ERROR;
         }
     }

@@ -46,6 +46,9 @@ final class ControlCommands {
             }
         } catch (Refused e) {
             reply(connection, ExitCodes.ERROR, e.getMessage() + "\n");
+        } catch (RuntimeException bug) {
+            reply(connection, ExitCodes.ERROR, "the master failed on '" + name + "': " + bug + "\n");
+            throw bug;
         }
     }
 

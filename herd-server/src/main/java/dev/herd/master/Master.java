@@ -154,11 +154,16 @@ public final class Master {
     private void handleEvents() throws InterruptedException {
         MasterEvent event = events.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
         while (event != null) {
-            switch (event) {
-                case MasterEvent.SignalReceived(Signals.Kind signal) -> onSignal(signal);
-                case MasterEvent.ControlMessage(ControlConnection connection, Message message) ->
-                        onMessage(connection, message);
-                case MasterEvent.WorkerExited(WorkerHandle worker, int status) -> reapWorker(worker, status);
+            try {
+                switch (event) {
+                    case MasterEvent.SignalReceived(Signals.Kind signal) -> onSignal(signal);
+                    case MasterEvent.ControlMessage(ControlConnection connection, Message message) ->
+                            onMessage(connection, message);
+                    case MasterEvent.WorkerExited(WorkerHandle worker, int status) -> reapWorker(worker, status);
+                }
+            } catch (RuntimeException bug) {
+                // A bug in handling one event must not take the master, and with it every worker, down.
+                log.error("error while handling {}; the master goes on", event, bug);
             }
             event = events.poll();
         }
@@ -383,7 +388,7 @@ public final class Master {
         }
         for (int i = 0; i < wanted.size(); i++) {
             BindAddress w = wanted.get(i);
-            if (!w.host().equals(have.get(i).host()) || (w.port() != 0 && w.port() != have.get(i).port())) {
+            if (!w.equals(have.get(i)) && !(w.port() == 0 && w.withPort(have.get(i).port()).equals(have.get(i)))) {
                 return false;
             }
         }
