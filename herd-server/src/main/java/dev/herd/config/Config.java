@@ -43,6 +43,10 @@ public final class Config {
         return get(Settings.BIND);
     }
 
+    public Balance balance() {
+        return get(Settings.BALANCE);
+    }
+
     public int workers() {
         return get(Settings.WORKERS);
     }

@@ -31,6 +31,16 @@ public final class Settings {
             "Length of the kernel's queue of connections waiting for a worker to accept them (capped by"
                     + " net.core.somaxconn).");
 
+    public static final Setting<Balance> BALANCE = declare(
+            "balance", null, Section.SERVER, ValueType.choice(Balance.class), Balance.LEAST_BUSY, v -> null,
+            "How new connections are spread over the workers. least-busy: the master accepts each connection"
+                    + " and hands it to the worker with the fewest open connections and requests in flight."
+                    + " shared: every worker accepts on the one shared socket (the kernel wakes them all; the"
+                    + " first awake wins, so keep-alive connections can pile up on one worker). reuseport: one"
+                    + " SO_REUSEPORT socket per worker slot, spread by a hash of the client address; the master"
+                    + " keeps each slot's socket, so connections queued for a dead worker wait for its"
+                    + " replacement or are handed to another worker. Unix binds are always shared.");
+
     public static final Setting<String> BIND_MODE = declare(
             "bind-mode", null, Section.SERVER, ValueType.STRING, "0660", Settings::octalMode,
             "Permissions of unix socket files made for unix:PATH binds, in octal. 0660 lets a proxy in the"

@@ -85,13 +85,13 @@ public interface ValueType<T> {
         }
     };
 
-    /** One of an enum's constants, written in lower case. */
+    /** One of an enum's constants, written in lower case with dashes ({@code LEAST_BUSY} is least-busy). */
     static <E extends Enum<E>> ValueType<E> choice(Class<E> type) {
         return new ValueType<>() {
             @Override
             public E parse(String text) {
                 for (E constant : type.getEnumConstants()) {
-                    if (constant.name().equalsIgnoreCase(text.trim())) {
+                    if (format(constant).equalsIgnoreCase(text.trim())) {
                         return constant;
                     }
                 }
@@ -100,7 +100,7 @@ public interface ValueType<T> {
 
             @Override
             public String format(E value) {
-                return value.name().toLowerCase(Locale.ROOT);
+                return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
             }
 
             @Override

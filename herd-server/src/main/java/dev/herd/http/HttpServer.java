@@ -6,9 +6,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -20,46 +22,40 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A worker's HTTP server: Netty event loops accepting on listening sockets the master handed
- * over (registered from their descriptors, never bound here) and serving HTTP/1.1 on each
- * connection. Created by the worker once it has its descriptors; Netty types stay inside.
+ * A worker's HTTP server: Netty event loops serving HTTP/1.1 on connections they accept on
+ * listening sockets the master handed over, or on connections the master accepted and handed
+ * over one by one ({@code --balance least-busy}). Created by the worker; Netty types stay inside.
  */
 public final class HttpServer {
 
     private final EventLoopGroup loops;
-    private final List<Channel> listeners;
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
     private final ChannelGroup connections;
     private final ServerStats stats;
     private final AccessLog accessLog;
+    private final HttpChannelInitializer initializer;
 
-    private HttpServer(EventLoopGroup loops, List<Channel> listeners, ChannelGroup connections, ServerStats stats,
-                       AccessLog accessLog) {
+    private HttpServer(EventLoopGroup loops, ChannelGroup connections, ServerStats stats, AccessLog accessLog,
+                       HttpChannelInitializer initializer) {
         this.loops = loops;
-        this.listeners = listeners;
         this.connections = connections;
         this.stats = stats;
         this.accessLog = accessLog;
+        this.initializer = initializer;
     }
 
     /**
-     * Starts accepting on each listening descriptor.
+     * Starts the event loops; connections come from {@link #listen} and {@link #adopt}.
      *
-     * @param listenerFds the listening sockets' descriptors, in the master's order
-     * @param addresses   what each descriptor listens on, in the same order: a unix socket
-     *                    descriptor needs a different channel class than a TCP one
-     * @param ioThreads   number of event loops; they accept and do all socket I/O
+     * @param ioThreads number of event loops; they accept and do all socket I/O
      * @throws IOException when the access log cannot be opened
      */
-    public static HttpServer start(List<Integer> listenerFds, List<BindAddress> addresses, int ioThreads,
-                                   RequestDispatcher dispatcher, HttpOptions options)
-            throws IOException, InterruptedException {
-        if (listenerFds.size() != addresses.size()) {
-            throw new IllegalArgumentException(
-                    listenerFds.size() + " descriptors for " + addresses.size() + " addresses");
-        }
+    public static HttpServer start(int ioThreads, RequestDispatcher dispatcher, HttpOptions options)
+            throws IOException {
         AccessLog accessLog = AccessLog.open(options.accessLog(), options.accessLogFormat());
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("herd-loop"),
                 EpollIoHandler.newFactory());
@@ -67,15 +63,16 @@ public final class HttpServer {
         ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         HttpChannelInitializer initializer = new HttpChannelInitializer(options, dispatcher, stats, accessLog,
                 connections);
-        List<Channel> listeners = new ArrayList<>();
-        for (int i = 0; i < listenerFds.size(); i++) {
-            listeners.add(register(loops, listenerFds.get(i), addresses.get(i), initializer));
-        }
-        return new HttpServer(loops, listeners, connections, stats, accessLog);
+        return new HttpServer(loops, connections, stats, accessLog, initializer);
     }
 
-    private static Channel register(EventLoopGroup loops, int fd, BindAddress address,
-                                    HttpChannelInitializer initializer) throws InterruptedException {
+    /**
+     * Accepts on a listening socket the master handed over (registered from its descriptor,
+     * never bound here).
+     *
+     * @param address what the descriptor listens on: a unix socket needs another channel class
+     */
+    public void listen(int fd, BindAddress address) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap().group(loops).childHandler(initializer);
         if (address.isUnix()) {
             // active=true: the socket already listens (the master bound it); Netty's one-argument
@@ -87,7 +84,31 @@ public final class HttpServer {
             bootstrap.channelFactory(() -> new EpollServerSocketChannel(fd))
                     .childOption(ChannelOption.TCP_NODELAY, true);
         }
-        return bootstrap.register().sync().channel();
+        listeners.add(bootstrap.register().sync().channel());
+    }
+
+    /**
+     * Serves a connection the master accepted and handed over as a descriptor, on the next event
+     * loop. Any thread. A connection adopted while draining still gets its answer (with
+     * {@code Connection: close}), since its idle limit is then already the drain's.
+     *
+     * @param address the listener it was accepted on, which decides its channel class
+     */
+    public void adopt(int fd, BindAddress address) {
+        Channel channel;
+        if (address.isUnix()) {
+            channel = new EpollDomainSocketChannel(fd);
+        } else {
+            EpollSocketChannel tcp = new EpollSocketChannel(fd);
+            tcp.config().setTcpNoDelay(true);
+            channel = tcp;
+        }
+        channel.pipeline().addLast(initializer);
+        loops.next().register(channel).addListener(registered -> {
+            if (!registered.isSuccess()) {
+                channel.unsafe().closeForcibly();
+            }
+        });
     }
 
     /** Completes once every event loop has run a task: proof that none is stuck. */

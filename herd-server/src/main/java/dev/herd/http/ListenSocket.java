@@ -3,10 +3,13 @@ package dev.herd.http;
 import dev.herd.config.BindAddress;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -26,6 +29,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A listening socket, TCP or unix, bound by the master and never accepted on by it: auto-read
@@ -38,10 +42,12 @@ public final class ListenSocket {
 
     private final Channel channel;
     private final BindAddress address;
+    private final AcceptedChannelHandler accepted;
 
-    private ListenSocket(Channel channel, BindAddress address) {
+    private ListenSocket(Channel channel, BindAddress address, AcceptedChannelHandler accepted) {
         this.channel = channel;
         this.address = address;
+        this.accepted = accepted;
     }
 
     /**
@@ -52,11 +58,24 @@ public final class ListenSocket {
      */
     public static ListenSocket bind(EventLoopGroup group, BindAddress requested, int backlog, String unixMode)
             throws InterruptedException, IOException {
+        return bind(group, requested, backlog, unixMode, false);
+    }
+
+    /**
+     * Binds as {@link #bind(EventLoopGroup, BindAddress, int, String)}, with SO_REUSEPORT when
+     * {@code reusePort}: several sockets of the same user may then listen on one TCP address,
+     * each with its own accept queue, and the kernel spreads new connections over them by hash.
+     */
+    public static ListenSocket bind(EventLoopGroup group, BindAddress requested, int backlog, String unixMode,
+                                    boolean reusePort) throws InterruptedException, IOException {
+        AcceptedChannelHandler accepted = new AcceptedChannelHandler();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.AUTO_READ, false)
-                .childHandler(new ChannelInboundHandlerAdapter());
+                // Accepted only to be handed to a worker: the master never reads a byte of them.
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(accepted);
         if (requested.isUnix()) {
             Path file = Path.of(requested.path());
             removeStaleSocket(file);
@@ -68,15 +87,16 @@ public final class ListenSocket {
                 channel.close().syncUninterruptibly();
                 throw e;
             }
-            return new ListenSocket(channel, requested);
+            return new ListenSocket(channel, requested, accepted);
         }
         Channel channel = bootstrap.channel(EpollServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(EpollChannelOption.SO_REUSEPORT, reusePort)
                 .bind(requested.host(), requested.port())
                 .sync()
                 .channel();
         int port = ((InetSocketAddress) channel.localAddress()).getPort();
-        return new ListenSocket(channel, requested.withPort(port));
+        return new ListenSocket(channel, requested.withPort(port), accepted);
     }
 
     /**
@@ -141,6 +161,24 @@ public final class ListenSocket {
         return ((UnixChannel) channel).fd().intValue();
     }
 
+    /**
+     * From now on connections accepted here go to {@code sink}, on the event loop this socket
+     * belongs to, while accepting is on ({@link #accepting}); it is off until then.
+     */
+    public void acceptInto(Consumer<AcceptedConnection> sink) {
+        accepted.sink = sink;
+    }
+
+    /**
+     * Turns accepting on or off. Off, connections wait in the kernel's queue (up to the backlog),
+     * which is where they are safest while no worker can take them.
+     */
+    public void accepting(boolean on) {
+        if (channel.config().isAutoRead() != on) {
+            channel.config().setAutoRead(on);
+        }
+    }
+
     /** Closes the socket; a unix socket's file goes with it (Netty removes it on close). */
     public void close() {
         channel.close().syncUninterruptibly();
@@ -149,6 +187,22 @@ public final class ListenSocket {
                 Files.deleteIfExists(Path.of(address.path()));
             } catch (IOException ignored) {
                 // Netty's close already tried; nothing more to do.
+            }
+        }
+    }
+
+    /** Passes each accepted connection to the sink; without one (never asked to accept) closes it. */
+    @ChannelHandler.Sharable
+    private static final class AcceptedChannelHandler extends ChannelInboundHandlerAdapter {
+        private volatile Consumer<AcceptedConnection> sink;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            Consumer<AcceptedConnection> to = sink;
+            if (to == null) {
+                ctx.close();
+            } else {
+                to.accept(new AcceptedConnection(ctx.channel()));
             }
         }
     }

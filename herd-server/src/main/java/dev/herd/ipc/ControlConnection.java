@@ -1,7 +1,12 @@
 package dev.herd.ipc;
 
 import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.FileDescriptor;
+
+import java.io.IOException;
+import java.util.function.Consumer;
 
 /**
  * One end of a master-worker control connection. Thread-safe: writes are handed to the
@@ -25,6 +30,32 @@ public final class ControlConnection {
             channel.write(new FileDescriptor(fd));
         }
         channel.flush();
+    }
+
+    /**
+     * Sends one descriptor; {@code done} learns, on the connection's event loop, whether the
+     * kernel took it (after which the sender may close its own copy).
+     */
+    public void sendDescriptor(int fd, Consumer<Boolean> done) {
+        channel.writeAndFlush(new FileDescriptor(fd)).addListener(sent -> done.accept(sent.isSuccess()));
+    }
+
+    /** The pid of the process at the other end, from the kernel (SO_PEERCRED); -1 if unknown. */
+    public long peerPid() {
+        try {
+            return ((EpollDomainSocketChannel) channel).peerCredentials().pid();
+        } catch (IOException | ClassCastException e) {
+            return -1;
+        }
+    }
+
+    /** Half-closes: the peer reads what was sent, then the end; this side still reads. */
+    public void shutdownOutput() {
+        if (channel instanceof DuplexChannel duplex) {
+            duplex.shutdownOutput();
+        } else {
+            channel.close();
+        }
     }
 
     public boolean isOpen() {

@@ -23,6 +23,16 @@ import java.util.Map;
  *   (drains, exits 0)
  * </pre>
  *
+ * <p>Under {@code --balance least-busy} or {@code reuseport} a worker also opens one <em>handoff
+ * connection</em> per listener before it says {@code Ready}. It starts with {@code Handoff(pid,
+ * listener)} and from then on reads only descriptors: the master sends each accepted connection's
+ * descriptor there (SCM_RIGHTS), and the worker answers each with {@code Taken} before it reads a
+ * byte of that connection. The master keeps its own copy of a connection until it is taken, so
+ * a connection sent to a worker that dies before taking it goes to another worker instead of
+ * being lost. The worker writes {@code Load} on its first handoff connection whenever its load
+ * changes, so the master can pick the least busy worker. The master shuts its side of the
+ * handoff connections when it will send no more; the worker has then taken everything sent.
+ *
  * <p>The control CLI ({@code herd ctl}) uses the same socket: it sends one {@code Command}
  * and reads one {@code Reply}.
  *
@@ -54,6 +64,22 @@ public sealed interface Message {
      * model, with the worker's load at that moment.
      */
     record Heartbeat(long requests, int inFlight, int connections) implements Message {
+    }
+
+    /** First words on a handoff connection: the worker and which listener's connections it takes there. */
+    record Handoff(long pid, int listener) implements Message {
+    }
+
+    /** The worker has the next descriptor sent on this handoff connection and is about to serve it. */
+    record Taken() implements Message {
+    }
+
+    /**
+     * A worker's load as it changes: open connections, requests in flight, and how many handed
+     * connections it has received so far (the master subtracts it from what it sent, to count
+     * the ones still on their way).
+     */
+    record Load(int connections, int inFlight, long received) implements Message {
     }
 
     /** Stop gracefully: stop accepting, finish in-flight requests within {@code graceMillis}, exit 0. */

@@ -41,6 +41,9 @@ public final class MessageCodec {
     private static final byte REOPEN_LOGS = 8;
     private static final byte COMMAND = 9;
     private static final byte REPLY = 10;
+    private static final byte HANDOFF = 11;
+    private static final byte LOAD = 12;
+    private static final byte TAKEN = 13;
 
     private MessageCodec() {
     }
@@ -72,6 +75,18 @@ public final class MessageCodec {
                     out.writeLong(requests);
                     out.writeInt(inFlight);
                     out.writeInt(connections);
+                }
+                case Message.Handoff(long pid, int listener) -> {
+                    out.writeByte(HANDOFF);
+                    out.writeLong(pid);
+                    out.writeInt(listener);
+                }
+                case Message.Taken() -> out.writeByte(TAKEN);
+                case Message.Load(int connections, int inFlight, long received) -> {
+                    out.writeByte(LOAD);
+                    out.writeInt(connections);
+                    out.writeInt(inFlight);
+                    out.writeLong(received);
                 }
                 case Message.Stop(long graceMillis) -> {
                     out.writeByte(STOP);
@@ -115,6 +130,9 @@ public final class MessageCodec {
             case AWAITING_LISTENERS -> new Message.AwaitingListeners();
             case READY -> new Message.Ready(in.readLong());
             case HEARTBEAT -> new Message.Heartbeat(in.readLong(), in.readInt(), in.readInt());
+            case HANDOFF -> new Message.Handoff(in.readLong(), in.readInt());
+            case TAKEN -> new Message.Taken();
+            case LOAD -> new Message.Load(in.readInt(), in.readInt(), in.readLong());
             case STOP -> new Message.Stop(in.readLong());
             case RETIRE -> new Message.Retire(in.readUTF());
             case REOPEN_LOGS -> new Message.ReopenLogs();

@@ -3,12 +3,12 @@ package dev.herd.master;
 import dev.herd.ExitCodes;
 import dev.herd.app.AppLoadException;
 import dev.herd.app.AppLoader;
+import dev.herd.config.Balance;
 import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
 import dev.herd.config.ConfigResolver;
 import dev.herd.config.InvalidSettingException;
 import dev.herd.config.Settings;
-import dev.herd.http.ListenSocket;
 import dev.herd.ipc.ControlConnection;
 import dev.herd.ipc.ControlServer;
 import dev.herd.ipc.ControlSocketLocation;
@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The supervising process: binds the listeners, spawns the workers, and from then on runs one
@@ -59,7 +60,6 @@ public final class Master {
     private final ConfigResolver resolver;
     private final BlockingQueue<MasterEvent> events = new LinkedBlockingQueue<>();
     private final WorkerPool workers = new WorkerPool();
-    private final List<ListenSocket> listeners = new ArrayList<>();
     private final ControlCommands commands = new ControlCommands(this);
     private Config config;
     private State state = State.STARTING;
@@ -73,6 +73,9 @@ public final class Master {
     private ControlServer controlServer;
     private PidFile pidFile;
     private WorkerLauncher launcher;
+    private Listeners listeners;
+    /** Null under --balance shared; otherwise confined to {@link #loop}: reach it with {@link #balance}. */
+    private Balancer balancer;
 
     public Master(Config config, ConfigResolver resolver) {
         this.config = config;
@@ -112,13 +115,11 @@ public final class Master {
     private void start() throws IOException, InterruptedException {
         loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("herd-master-io", true),
                 EpollIoHandler.newFactory());
-        List<BindAddress> bound = new ArrayList<>();
-        for (BindAddress address : config.binds()) {
-            ListenSocket socket = bindOrExplain(address);
-            listeners.add(socket);
-            bound.add(socket.address());
+        if (config.balance() != Balance.SHARED) {
+            balancer = new Balancer(config.binds().size());
         }
-        config = config.with(Settings.BIND, List.copyOf(bound));
+        listeners = new Listeners(loop, config, balancer);
+        config = config.with(Settings.BIND, listeners.addresses());
         Path socket = controlSocketPath();
         controlServer = ControlServer.start(loop, socket, new ControlEvents());
         if (!config.pidFile().isBlank()) {
@@ -139,14 +140,6 @@ public final class Master {
         Path socket = ControlSocketLocation.defaultSocket(pid);
         ControlSocketLocation.ensurePrivate(socket.getParent());
         return socket;
-    }
-
-    private ListenSocket bindOrExplain(BindAddress address) throws IOException {
-        try {
-            return ListenSocket.bind(loop, address, config.backlog(), config.get(Settings.BIND_MODE));
-        } catch (Exception e) {
-            throw new IOException("cannot bind " + address + ": " + e.getMessage(), e);
-        }
     }
 
     // ---- the loop's steps ------------------------------------------------------------------
@@ -182,12 +175,14 @@ public final class Master {
                                 worker, TimeUnit.NANOSECONDS.toMillis(silentNanos));
                         WorkerLauncher.requestThreadDump(worker.pid());
                         worker.killAt(now + DUMP_NANOS);
+                        balance(b -> b.retire(worker.pid()));
                     }
                 }
                 case BOOTING -> {
                     if (now - worker.spawnedNanos() > own.bootTimeout().toNanos()) {
                         log.error("{} did not boot within {} s; killing", worker, own.bootTimeout().toSeconds());
                         worker.killAt(now);
+                        balance(b -> b.retire(worker.pid()));
                     }
                 }
                 case KILLED -> { }
@@ -277,7 +272,7 @@ public final class Master {
         long now = System.nanoTime();
         switch (message) {
             case Message.Hello(long workerPid, int index, int workerGeneration) -> welcome(connection, workerPid);
-            case Message.AwaitingListeners() -> connection.sendDescriptors(listenerFds());
+            case Message.AwaitingListeners() -> workers.byConnection(connection).ifPresent(w -> sendListeners(w));
             case Message.Ready(long bootMillis) -> workers.byConnection(connection).ifPresent(w -> ready(w, bootMillis));
             case Message.Heartbeat(long requests, int inFlight, int connections) -> workers.byConnection(connection)
                     .ifPresent(w -> w.heartbeat(now, requests, inFlight, connections));
@@ -287,6 +282,19 @@ public final class Master {
             case Message.Stop s -> log.warn("unexpected {} on the control socket", s);
             case Message.ReopenLogs r -> log.warn("unexpected {} on the control socket", r);
             case Message.Reply r -> log.warn("unexpected {} on the control socket", r);
+            case Message.Handoff h -> log.warn("unexpected {} on the control socket", h);
+            case Message.Load l -> log.warn("unexpected {} on the control socket", l);
+            case Message.Taken t -> log.warn("unexpected {} on the control socket", t);
+        }
+    }
+
+    private void sendListeners(WorkerHandle worker) {
+        try {
+            worker.connection().sendDescriptors(listeners.fdsFor(worker.index()));
+        } catch (IOException e) {
+            log.error("cannot make the listening sockets of slot {}: {}; {} cannot serve", worker.index(),
+                    e.getMessage(), worker);
+            worker.killAt(System.nanoTime());
         }
     }
 
@@ -299,11 +307,12 @@ public final class Master {
         }
         worker.attach(connection);
         connection.send(new Message.Welcome(worker.config().toText(),
-                listeners.stream().map(l -> l.address().toString()).toList()));
+                listeners.addresses().stream().map(BindAddress::toString).toList()));
     }
 
     private void ready(WorkerHandle worker, long bootMillis) {
         worker.ready(System.nanoTime());
+        balance(b -> b.serving(worker.pid()));
         bootFailuresInARow = 0;
         log.info("{} ready (generation {}, boot {} ms)", worker, worker.generation(), bootMillis);
         if (state == State.STOPPING || worker.index() > targetWorkers) {
@@ -325,6 +334,7 @@ public final class Master {
 
     private void reapWorker(WorkerHandle worker, int status) {
         workers.remove(worker);
+        balance(b -> b.forget(worker.pid()));
         String how = status > 128 ? status + " (killed by signal " + (status - 128) + ")" : Integer.toString(status);
         if (state == State.STOPPING || worker.state() == WorkerHandle.State.STOPPING || worker.abandoned()) {
             log.info("{} exited with status {}", worker, how);
@@ -400,6 +410,7 @@ public final class Master {
         reload = null;
         for (WorkerHandle worker : workers.matching(w -> w.generation() == failed.generation())) {
             worker.abandon(System.nanoTime());
+            balance(b -> b.retire(worker.pid()));
         }
         log.error("reload failed, generation {} keeps serving: {}", generation, why);
         ControlCommands.reply(failed.requester(), ExitCodes.ERROR,
@@ -441,7 +452,7 @@ public final class Master {
     StatusReport status() {
         String reloading = reload == null ? null : "reloading to generation " + reload.generation();
         StatusReport.MasterView view = new StatusReport.MasterView(pid, state.name().toLowerCase(Locale.ROOT),
-                generation, targetWorkers, listeners.stream().map(l -> l.address().toString()).toList(),
+                generation, targetWorkers, listeners.addresses().stream().map(BindAddress::toString).toList(),
                 System.nanoTime() - startedNanos, reloading);
         List<WorkerHandle> sorted = workers.matching(w -> true).stream()
                 .sorted(java.util.Comparator.comparingInt(WorkerHandle::generation).thenComparingInt(WorkerHandle::index))
@@ -461,9 +472,11 @@ public final class Master {
 
     private void spawnWorker(int index, int workerGeneration, Config workerConfig) {
         try {
+            listeners.prepareSlot(index);
             Process process = launcher.spawn(workerConfig, index, workerGeneration);
             WorkerHandle worker = new WorkerHandle(process, index, workerGeneration, workerConfig, System.nanoTime());
             workers.add(worker);
+            balance(b -> b.expect(process.pid(), index));
             process.onExit().thenAccept(p -> events.add(new MasterEvent.WorkerExited(worker, p.exitValue())));
             log.info("spawned {} (generation {})", worker, workerGeneration);
         } catch (IOException e) {
@@ -491,9 +504,15 @@ public final class Master {
         switch (worker.state()) {
             case READY, RETIRING -> {
                 worker.stopping();
+                // Retired first, on the same I/O loop that sends Stop: no connection is handed
+                // to the worker after it was told to stop.
+                balance(b -> b.retire(worker.pid()));
                 worker.connection().send(new Message.Stop(worker.config().gracefulTimeout().toMillis()));
             }
-            case BOOTING -> worker.abandon(System.nanoTime());
+            case BOOTING -> {
+                worker.abandon(System.nanoTime());
+                balance(b -> b.retire(worker.pid()));
+            }
             case STOPPING, KILLED -> { }
         }
     }
@@ -530,8 +549,8 @@ public final class Master {
         if (controlServer != null) {
             controlServer.close();
         }
-        for (ListenSocket socket : listeners) {
-            socket.close();
+        if (listeners != null) {
+            listeners.close();
         }
         if (pidFile != null) {
             pidFile.delete();
@@ -543,24 +562,37 @@ public final class Master {
 
     // ---- small helpers ----------------------------------------------------------------------
 
-    private int[] listenerFds() {
-        return listeners.stream().mapToInt(ListenSocket::fd).toArray();
+    private String listenAddresses() {
+        return String.join(",", listeners.addresses().stream().map(BindAddress::toString).toList());
     }
 
-    private String listenAddresses() {
-        return String.join(",", listeners.stream().map(l -> l.address().toString()).toList());
+    /** Runs {@code action} on the balancer's loop, in order with everything the master sends; no-op under shared. */
+    private void balance(Consumer<Balancer> action) {
+        Balancer target = balancer;
+        if (target != null) {
+            loop.execute(() -> action.accept(target));
+        }
     }
 
     /** Forwards control socket traffic to the loop. Runs on the control event loop: only enqueues. */
     private final class ControlEvents implements ControlServer.Listener {
         @Override
         public void received(ControlConnection connection, Message message) {
-            events.add(new MasterEvent.ControlMessage(connection, message));
+            // Balancing messages stay on this loop, where the balancer lives and accepts happen.
+            switch (message) {
+                case Message.Handoff hello when balancer != null -> balancer.handoffConnected(connection, hello);
+                case Message.Load load when balancer != null -> balancer.load(connection, load);
+                case Message.Taken taken when balancer != null -> balancer.taken(connection);
+                default -> events.add(new MasterEvent.ControlMessage(connection, message));
+            }
         }
 
         @Override
         public void disconnected(ControlConnection connection) {
-            // The process exit that follows is what counts; a worker cannot live without this connection.
+            // For a worker's control connection the process exit that follows is what counts.
+            if (balancer != null) {
+                balancer.disconnected(connection);
+            }
         }
     }
 }

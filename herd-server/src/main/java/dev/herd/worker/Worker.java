@@ -5,6 +5,7 @@ import dev.herd.api.WorkerInfo;
 import dev.herd.app.AppInstance;
 import dev.herd.app.AppLoadException;
 import dev.herd.app.AppLoader;
+import dev.herd.config.Balance;
 import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
 import dev.herd.config.InvalidSettingException;
@@ -65,7 +66,7 @@ final class Worker {
             return ExitCodes.MASTER_GONE;
         }
         try {
-            return serve(control);
+            return serve(control, controlLoop);
         } catch (AppLoadException e) {
             log.error("cannot load the app: {}", e.getMessage(), e.getCause());
             return ExitCodes.APP_LOAD_ERROR;
@@ -79,12 +80,15 @@ final class Worker {
         }
     }
 
-    private int serve(ControlClient control) throws Exception {
+    private int serve(ControlClient control, EventLoopGroup controlLoop) throws Exception {
         log.debug("boot: connected to the master after {} ms", sinceStart());
         control.send(new Message.Hello(pid, index, generation));
         Message.Welcome welcome = expect(Message.Welcome.class);
-        List<Integer> fds = control.receiveListeners(welcome.listeners().size()).get();
         Config config = decode(welcome);
+        List<BindAddress> addresses = welcome.listeners().stream().map(BindAddress::parse).toList();
+        // Under least-busy the master accepts and hands connections over: no listening socket here.
+        List<Integer> fds = control.receiveListeners(
+                config.balance() == Balance.LEAST_BUSY ? 0 : addresses.size()).get();
         log.debug("boot: configuration and {} listeners after {} ms", fds.size(), sinceStart());
 
         AppInstance app = AppLoader.load(AppLoader.classLoader(config.appJar()),
@@ -96,8 +100,12 @@ final class Worker {
             throw new AppLoadException("the app's started() hook failed: " + e, e);
         }
         log.debug("boot: app started after {} ms", sinceStart());
-        List<BindAddress> addresses = welcome.listeners().stream().map(BindAddress::parse).toList();
-        HttpServer server = HttpServer.start(fds, addresses, config.ioThreads(), model, HttpOptions.from(config));
+        HttpServer server = HttpServer.start(config.ioThreads(), model, HttpOptions.from(config));
+        for (int i = 0; i < fds.size(); i++) {
+            server.listen(fds.get(i), addresses.get(i));
+        }
+        Handoffs handoffs = config.balance() == Balance.SHARED ? null
+                : Handoffs.open(controlLoop, controlSocket, pid, addresses, server);
         long bootMillis = sinceStart();
         control.send(new Message.Ready(bootMillis));
         log.debug("serving {} on {} with {} model", app.className(), welcome.listeners(), model.name());
@@ -107,7 +115,7 @@ final class Worker {
         while (true) {
             switch (inbox.take()) {
                 case Message.Stop stop -> {
-                    return drain(server, model, app, Duration.ofMillis(stop.graceMillis()));
+                    return drain(server, handoffs, model, app, Duration.ofMillis(stop.graceMillis()));
                 }
                 case Message.ReopenLogs reopen -> {
                     LogConfigurator.reopen();
@@ -119,11 +127,14 @@ final class Worker {
     }
 
     /** Graceful stop: no new connections, finish what is in flight, then the app's stopping hook. */
-    private int drain(HttpServer server, ExecutionModel model, AppInstance app, Duration grace)
+    private int drain(HttpServer server, Handoffs handoffs, ExecutionModel model, AppInstance app, Duration grace)
             throws InterruptedException {
         long deadline = System.nanoTime() + grace.toNanos();
         server.drain();
-        boolean clean = server.awaitConnectionsClosed(grace);
+        if (handoffs != null && !handoffs.awaitClosed(grace)) {
+            log.warn("the master did not close the handoff connections within {} ms", grace.toMillis());
+        }
+        boolean clean = server.awaitConnectionsClosed(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (!clean) {
             log.warn("graceful timeout: {} requests still in flight after {} ms; closing them",
                     server.inFlight(), grace.toMillis());
@@ -133,6 +144,9 @@ final class Worker {
             app.lifecycle().stopping();
         } catch (Exception e) {
             log.warn("the app's stopping() hook failed", e);
+        }
+        if (handoffs != null) {
+            handoffs.close();
         }
         server.shutdown();
         return ExitCodes.OK;

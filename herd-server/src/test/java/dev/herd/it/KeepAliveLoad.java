@@ -123,10 +123,11 @@ final class KeepAliveLoad implements AutoCloseable {
         }
     }
 
-    private record Response(int status, boolean close, String body) {
+    record Response(int status, boolean close, String body) {
     }
 
-    private static Response read(InputStream in) throws IOException {
+    /** Reads one response (status line, headers, a Content-Length body). */
+    static Response read(InputStream in) throws IOException {
         String statusLine = line(in);
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
