@@ -3,7 +3,8 @@
 # peers' defect: one worker accepts the whole burst and keeps it). For each execution model:
 # /cpu (1 ms of CPU) on 1 worker, then on 2 workers under shared, reuseport and least-busy,
 # with each worker's share of the requests; then /hello under shared and least-busy; then the
-# requests that fail when a worker is killed with -9 under load, in each mode.
+# requests that fail when a worker is killed with -9 under load, in each mode. Also /hello with
+# Connection: close, where least-busy pays one handoff per request.
 # Bounded: every wrk run lasts DURATION seconds (after a 3 s warm-up). Needs wrk.
 #   bench/balance.sh [DURATION] [CONNECTIONS] [MODELS]      e.g. bench/balance.sh 10 64 "virtual async"
 set -euo pipefail
@@ -110,6 +111,22 @@ echo "| shared | $shared_rps | $shared_p99 | 1.00 |"
 for balance in reuseport least-busy; do
   read -r rps p99 _ <<<"$(measure 2 async "$balance" /hello)"
   echo "| $balance | $rps | $p99 | $(awk -v a="$rps" -v b="$shared_rps" 'BEGIN {printf "%.2f", a / b}') |"
+done
+
+echo
+echo "## /hello with Connection: close, 2 workers (async): one accept and one handoff per request"
+echo
+echo "| balance | req/s | p99 | x shared |"
+echo "|---|---|---|---|"
+close_rps=
+for balance in shared reuseport least-busy; do
+  start_herd 2 async "$balance"
+  wrk -t1 -c"$connections" -d3s -H "Connection: close" "http://127.0.0.1:$port/hello" >/dev/null 2>&1 || true
+  read -r rps p99 _ <<<"$(wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Connection: close" \
+    "http://127.0.0.1:$port/hello" 2>/dev/null | awk '/Requests\/sec/ {r=$2} /^ +99%/ {p=$2} END {print r, p}')"
+  stop_herd
+  close_rps=${close_rps:-$rps}
+  echo "| $balance | $rps | $p99 | $(awk -v a="$rps" -v b="$close_rps" 'BEGIN {printf "%.2f", a / b}') |"
 done
 
 echo

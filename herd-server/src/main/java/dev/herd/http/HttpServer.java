@@ -4,6 +4,7 @@ import dev.herd.config.BindAddress;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -88,8 +89,16 @@ public final class HttpServer {
     }
 
     /**
-     * Serves a connection the master accepted and handed over as a descriptor, on the next event
-     * loop. Any thread. A connection adopted while draining still gets its answer (with
+     * The event loops, for connections that should share their threads (the handoff connections:
+     * a descriptor received on a loop is then adopted on that same loop, without a thread switch).
+     */
+    public EventLoopGroup eventLoops() {
+        return loops;
+    }
+
+    /**
+     * Serves a connection the master accepted and handed over as a descriptor: on the calling
+     * event loop when called on one of this server's, else on the next. Any thread. A connection adopted while draining still gets its answer (with
      * {@code Connection: close}), since its idle limit is then already the drain's.
      *
      * @param address the listener it was accepted on, which decides its channel class
@@ -104,11 +113,20 @@ public final class HttpServer {
             channel = tcp;
         }
         channel.pipeline().addLast(initializer);
-        loops.next().register(channel).addListener(registered -> {
+        loopFor().register(channel).addListener(registered -> {
             if (!registered.isSuccess()) {
                 channel.unsafe().closeForcibly();
             }
         });
+    }
+
+    private EventLoop loopFor() {
+        for (EventExecutor loop : loops) {
+            if (loop.inEventLoop()) {
+                return (EventLoop) loop;
+            }
+        }
+        return loops.next();
     }
 
     /** Completes once every event loop has run a task: proof that none is stuck. */

@@ -45,7 +45,8 @@ final class Handoffs {
         List<HandoffClient> clients = new ArrayList<>();
         for (int listener = 0; listener < addresses.size(); listener++) {
             BindAddress address = addresses.get(listener);
-            clients.add(HandoffClient.connect(controlLoop, controlSocket, pid, listener, fd -> {
+            // On the server's own loops: each connection is then served on the loop that received it.
+            clients.add(HandoffClient.connect(server.eventLoops(), controlSocket, pid, listener, fd -> {
                 server.adopt(fd, address);
                 received.incrementAndGet();
             }));
