@@ -28,8 +28,13 @@ start_herd() { # workers model balance -> sets herd_pid, port
   "$HERD_HOME/herd" serve -w "$1" -k "$2" --balance "$3" --threads 8 -b 127.0.0.1:0 --pid "$work/herd.pid" \
     >"$work/herd.log" 2>&1 &
   herd_pid=$!
-  for _ in $(seq 300); do grep -q "ready pid" "$work/herd.log" && break; sleep 0.1; done
-  grep -q "ready pid" "$work/herd.log" || { echo "bench: herd did not start:" >&2; cat "$work/herd.log" >&2; exit 1; }
+  for _ in $(seq 600); do grep -q "ready pid" "$work/herd.log" && break; sleep 0.1; done
+  if ! grep -q "ready pid" "$work/herd.log"; then
+    echo "bench: herd did not start within 60 s:" >&2
+    cat "$work/herd.log" >&2
+    kill -INT "$herd_pid" 2>/dev/null || true
+    exit 1
+  fi
   port=$(grep -o 'listen=127.0.0.1:[0-9]*' "$work/herd.log" | head -n 1 | cut -d: -f2)
 }
 
