@@ -174,15 +174,13 @@ public final class Master {
                         log.error("{} timed out: no heartbeat for {} ms; thread dump follows, then kill",
                                 worker, TimeUnit.NANOSECONDS.toMillis(silentNanos));
                         WorkerLauncher.requestThreadDump(worker.pid());
-                        worker.killAt(now + DUMP_NANOS);
-                        balance(b -> b.retire(worker.pid()));
+                        kill(worker, now + DUMP_NANOS);
                     }
                 }
                 case BOOTING -> {
                     if (now - worker.spawnedNanos() > own.bootTimeout().toNanos()) {
                         log.error("{} did not boot within {} s; killing", worker, own.bootTimeout().toSeconds());
-                        worker.killAt(now);
-                        balance(b -> b.retire(worker.pid()));
+                        kill(worker, now);
                     }
                 }
                 case KILLED -> { }
@@ -278,13 +276,9 @@ public final class Master {
                     .ifPresent(w -> w.heartbeat(now, requests, inFlight, connections));
             case Message.Retire(String reason) -> workers.byConnection(connection).ifPresent(w -> retire(w, reason));
             case Message.Command(String name, java.util.List<String> args) -> commands.run(connection, name, args);
-            case Message.Welcome w -> log.warn("unexpected {} on the control socket", w);
-            case Message.Stop s -> log.warn("unexpected {} on the control socket", s);
-            case Message.ReopenLogs r -> log.warn("unexpected {} on the control socket", r);
-            case Message.Reply r -> log.warn("unexpected {} on the control socket", r);
-            case Message.Handoff h -> log.warn("unexpected {} on the control socket", h);
-            case Message.Load l -> log.warn("unexpected {} on the control socket", l);
-            case Message.Taken t -> log.warn("unexpected {} on the control socket", t);
+            // What only the master sends, and balancing messages, which the I/O loop handles itself.
+            case Message.Welcome _, Message.Stop _, Message.ReopenLogs _, Message.Reply _, Message.Handoff _,
+                 Message.Load _, Message.Taken _ -> log.warn("unexpected {} on the control socket", message);
         }
     }
 
@@ -294,7 +288,7 @@ public final class Master {
         } catch (IOException e) {
             log.error("cannot make the listening sockets of slot {}: {}; {} cannot serve", worker.index(),
                     e.getMessage(), worker);
-            worker.killAt(System.nanoTime());
+            kill(worker, System.nanoTime());
         }
     }
 
@@ -409,8 +403,7 @@ public final class Master {
         Reload failed = reload;
         reload = null;
         for (WorkerHandle worker : workers.matching(w -> w.generation() == failed.generation())) {
-            worker.abandon(System.nanoTime());
-            balance(b -> b.retire(worker.pid()));
+            abandon(worker);
         }
         log.error("reload failed, generation {} keeps serving: {}", generation, why);
         ControlCommands.reply(failed.requester(), ExitCodes.ERROR,
@@ -509,12 +502,21 @@ public final class Master {
                 balance(b -> b.retire(worker.pid()));
                 worker.connection().send(new Message.Stop(worker.config().gracefulTimeout().toMillis()));
             }
-            case BOOTING -> {
-                worker.abandon(System.nanoTime());
-                balance(b -> b.retire(worker.pid()));
-            }
+            case BOOTING -> abandon(worker);
             case STOPPING, KILLED -> { }
         }
+    }
+
+    /** Marks the worker to be killed at {@code atNanos}; it gets no more connections. */
+    private void kill(WorkerHandle worker, long atNanos) {
+        worker.killAt(atNanos);
+        balance(b -> b.retire(worker.pid()));
+    }
+
+    /** Gives up on a booting worker (killed on purpose: not a failed boot). */
+    private void abandon(WorkerHandle worker) {
+        worker.abandon(System.nanoTime());
+        balance(b -> b.retire(worker.pid()));
     }
 
     /** Stops now: kills every worker and ends the loop with {@code status}. */
