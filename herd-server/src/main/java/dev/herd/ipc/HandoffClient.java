@@ -1,11 +1,14 @@
 package dev.herd.ipc;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -24,6 +27,9 @@ import java.util.function.IntConsumer;
  * {@link #closed()} completing means no connection is still on its way.
  */
 public final class HandoffClient {
+
+    /** A bound on one wake-up's work, so the loop still serves its connections during a burst. */
+    private static final int MAX_DESCRIPTORS_PER_READ = 64;
 
     private final Channel channel;
     private final CompletableFuture<Void> closed;
@@ -46,6 +52,10 @@ public final class HandoffClient {
                 // Descriptors only, from the first byte: a descriptor arriving while the socket
                 // reads bytes would be dropped by the kernel.
                 .option(EpollChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
+                // Read every waiting descriptor per wake-up. By default Netty guesses from the bytes
+                // read whether more may wait, a guess that fails for descriptors: it took one per
+                // wake-up of the loop, so under a burst descriptors queued behind busy loop turns.
+                .option(ChannelOption.RECVBUF_ALLOCATOR, descriptorReads())
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -55,6 +65,13 @@ public final class HandoffClient {
         Channel channel = bootstrap.connect(new DomainSocketAddress(socketPath.toFile())).sync().channel();
         channel.writeAndFlush(new Message.Handoff(pid, listener)).sync();
         return new HandoffClient(channel, closed);
+    }
+
+    private static RecvByteBufAllocator descriptorReads() {
+        AdaptiveRecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator();
+        reads.maxMessagesPerRead(MAX_DESCRIPTORS_PER_READ);
+        reads.respectMaybeMoreData(false);
+        return reads;
     }
 
     public void send(Message.Load load) {
