@@ -32,14 +32,14 @@ public final class Settings {
                     + " net.core.somaxconn).");
 
     public static final Setting<Balance> BALANCE = declare(
-            "balance", null, Section.SERVER, ValueType.choice(Balance.class), Balance.LEAST_BUSY, v -> null,
-            "How new connections are spread over the workers. least-busy: the master accepts each connection"
-                    + " and hands it to the worker with the fewest open connections and requests in flight."
-                    + " shared: every worker accepts on the one shared socket (the kernel wakes them all; the"
-                    + " first awake wins, so keep-alive connections can pile up on one worker). reuseport: one"
-                    + " SO_REUSEPORT socket per worker slot, spread by a hash of the client address; the master"
-                    + " keeps each slot's socket, so connections queued for a dead worker wait for its"
-                    + " replacement or are handed to another worker. Unix binds are always shared.");
+            "balance", null, Section.SERVER, ValueType.choice(Balance.class), Balance.SHARED, v -> null,
+            "How new connections are spread over the workers. shared: every worker accepts on the one shared"
+                    + " socket; whoever is free first takes the connection (no cost per connection). least-busy:"
+                    + " the master accepts each connection and hands it to the worker with the fewest open"
+                    + " connections and requests in flight; even spread and tail latency for keep-alive traffic,"
+                    + " at a cost for each new connection. reuseport: one SO_REUSEPORT socket per worker slot,"
+                    + " spread by a hash; the master keeps each slot's socket, so connections queued for a dead"
+                    + " worker are not lost. Unix binds are shared under reuseport. See docs/balancing.md.");
 
     public static final Setting<String> BIND_MODE = declare(
             "bind-mode", null, Section.SERVER, ValueType.STRING, "0660", Settings::octalMode,

@@ -302,12 +302,28 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
             stats.requests.increment();
             logAccess(request, exchange.client, nettyResponse, bodyBytes, exchange.startNanos);
             busy = false;
-            if (!keepOpen || !future.isSuccess()) {
+            if (!future.isSuccess()) {
                 ctx.close();
+            } else if (!keepOpen) {
+                closeAfterResponse(ctx);
             } else {
                 serveNext(ctx);
             }
         });
+    }
+
+    /**
+     * Ends the connection after its last response. The FIN goes out now, even when another
+     * process still holds the socket: under --balance least-busy the master keeps its copy of
+     * a connection until the worker confirms it, and a plain close would leave the client
+     * waiting for the end until then.
+     */
+    private static void closeAfterResponse(ChannelHandlerContext ctx) {
+        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownOutput().addListener(shut -> ctx.close());
+        } else {
+            ctx.close();
+        }
     }
 
     private void logAccess(HttpRequest request, InetSocketAddress client, FullHttpResponse response, long bodyBytes,

@@ -33,6 +33,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpServer {
 
+    /**
+     * Connections accepted per wake-up of a listening socket. Netty judges from the bytes read
+     * whether to read on, which fails for accepts: it took one connection per loop turn, so on
+     * a loop busy with handlers (async) the 64th connection of a burst waited 64 turns, over a
+     * second. Not more, so that one worker does not take a whole burst.
+     */
+    private static final int ACCEPTS_PER_WAKEUP = 16;
+
     private final EventLoopGroup loops;
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
     private final ChannelGroup connections;
@@ -74,7 +82,8 @@ public final class HttpServer {
      * @param address what the descriptor listens on: a unix socket needs another channel class
      */
     public void listen(int fd, BindAddress address) throws InterruptedException {
-        ServerBootstrap bootstrap = new ServerBootstrap().group(loops).childHandler(initializer);
+        ServerBootstrap bootstrap = new ServerBootstrap().group(loops).childHandler(initializer)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, Reads.upTo(ACCEPTS_PER_WAKEUP));
         if (address.isUnix()) {
             // active=true: the socket already listens (the master bound it); Netty's one-argument
             // constructor takes it for an unbound socket and never accepts on it. Made from a

@@ -1,14 +1,13 @@
 package dev.herd.ipc;
 
+import dev.herd.http.Reads;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -55,7 +54,7 @@ public final class HandoffClient {
                 // Read every waiting descriptor per wake-up. By default Netty guesses from the bytes
                 // read whether more may wait, a guess that fails for descriptors: it took one per
                 // wake-up of the loop, so under a burst descriptors queued behind busy loop turns.
-                .option(ChannelOption.RECVBUF_ALLOCATOR, descriptorReads())
+                .option(ChannelOption.RECVBUF_ALLOCATOR, Reads.upTo(MAX_DESCRIPTORS_PER_READ))
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -65,13 +64,6 @@ public final class HandoffClient {
         Channel channel = bootstrap.connect(new DomainSocketAddress(socketPath.toFile())).sync().channel();
         channel.writeAndFlush(new Message.Handoff(pid, listener)).sync();
         return new HandoffClient(channel, closed);
-    }
-
-    private static RecvByteBufAllocator descriptorReads() {
-        AdaptiveRecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator();
-        reads.maxMessagesPerRead(MAX_DESCRIPTORS_PER_READ);
-        reads.respectMaybeMoreData(false);
-        return reads;
     }
 
     public void send(Message.Load load) {
