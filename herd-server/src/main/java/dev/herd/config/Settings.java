@@ -76,6 +76,13 @@ public final class Settings {
                     + " the serial collector, and an out-of-memory error ends the worker so that the master"
                     + " replaces it.");
 
+    public static final Setting<String> AOT_CACHE = declare(
+            "aot-cache", null, Section.WORKERS, ValueType.STRING, "", v -> null,
+            "Directory for the workers' JDK AOT cache (JEP 483/514); empty: none. When the cache for this"
+                    + " JDK, class path and --worker-jvm-opts is missing, the master makes it once in the"
+                    + " background with a short training run of the app; workers spawned after that start with it"
+                    + " and boot in about half the time. Made again by itself when any of these change.");
+
     public static final Setting<Integer> MAX_REQUESTS = declare(
             "max-requests", null, Section.WORKERS, ValueType.INT, 0, atLeast(0),
             "Replace a worker after it served this many requests (0: never). The replacement boots before"
