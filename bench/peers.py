@@ -267,7 +267,8 @@ def smoke(chosen, env, logdir):
                     break
         except RuntimeError as e:
             problem = str(e)
-        stopped = running.stop()
+        finally:
+            stopped = running.stop()
         if problem is None and not stopped:
             problem = "did not stop by itself on SIGTERM, or left processes behind"
         print(f"smoke {'ok' if problem is None else 'FAILED'}: {system.name}" + ("" if problem is None else
@@ -382,6 +383,8 @@ def main():
         print("\n".join(s.name for s in chosen))
         return 0
 
+    # A TERM (a timeout, Ctrl-C's cousin) unwinds through the finally blocks that stop the running system.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     env = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="herd-bench-") as logdir:
         if args.smoke:
