@@ -101,12 +101,19 @@ def memory(extra, workers, port, logdir, name):
         herd.stop()
 
 
+def usage_error(message):
+    """Bad flags: one line saying what is wrong, status 2, like every herd command."""
+    print(f"bench: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def main():
     parser = argparse.ArgumentParser(prog="bench/boot.sh", description=__doc__.split("\n\n")[0])
     parser.add_argument("--spawns", type=int, default=10, help="replacement workers timed per mode (default 10)")
     parser.add_argument("--workers", type=int, default=3, help="workers whose memory is read (default 3)")
     parser.add_argument("--port", type=int, default=18470, help="loopback port (default 18470)")
     parser.add_argument("--jvm-opts", default="", help="--worker-jvm-opts for both modes (default: herd's)")
+    parser.error = usage_error
     args = parser.parse_args()
     if args.spawns < 1 or args.workers < 1:
         parser.error("--spawns and --workers must be at least 1")

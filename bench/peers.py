@@ -289,6 +289,9 @@ def measure(chosen, args, env, logdir):
             try:
                 running.wait_ready()
                 this_round[system.name] = {}
+                # One longer warm-up of the shared request path (JIT), then a short one per endpoint.
+                if args.system_warmup > 0:
+                    wrk(running.port, "/hello", args.connections, args.system_warmup)
                 for path in system.endpoints:
                     if args.warmup > 0:
                         wrk(running.port, path, args.connections, args.warmup)
@@ -360,19 +363,29 @@ def targets(results, ceilings):
     return "\n".join(lines)
 
 
+def usage_error(message):
+    """Bad flags: one line saying what is wrong, status 2, like every herd command."""
+    print(f"bench: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def main():
     parser = argparse.ArgumentParser(prog="bench/peers.sh", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3, help="rounds over all systems (default 3)")
-    parser.add_argument("--duration", type=int, default=5, help="seconds of each measured wrk run (default 5)")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of the warm-up run thrown away (default 2)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds over all systems (default 2)")
+    parser.add_argument("--duration", type=int, default=2, help="seconds of each measured wrk run (default 2)")
+    parser.add_argument("--warmup", type=int, default=1,
+                        help="seconds of the warm-up run before each measurement, thrown away (default 1)")
+    parser.add_argument("--system-warmup", type=int, default=3,
+                        help="seconds of /hello thrown away after each start, before any measurement (default 3)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (default 64)")
     parser.add_argument("--only", default="", help="a regex: run only the systems whose name matches it")
     parser.add_argument("--smoke", action="store_true", help="start, check and stop each system; time nothing")
     parser.add_argument("--list", action="store_true", help="list the systems and exit")
     parser.add_argument("--out", help="also write the report (markdown) to this file")
+    parser.error = usage_error
     args = parser.parse_args()
-    if args.rounds < 1 or args.duration < 1 or args.warmup < 0 or args.connections < 1:
-        parser.error("--rounds, --duration and --connections must be at least 1, --warmup at least 0")
+    if args.rounds < 1 or args.duration < 1 or args.warmup < 0 or args.system_warmup < 0 or args.connections < 1:
+        parser.error("--rounds, --duration and --connections must be at least 1, the warm-ups at least 0")
     try:
         chosen = [s for s in systems() if re.search(args.only, s.name)]
     except re.error as e:
@@ -400,7 +413,8 @@ def main():
 
     report = "\n".join([
         f"Run {started}: {cores} cores, {os.uname().sysname} {os.uname().release}, {versions()};"
-        f" `wrk -t1 -c{args.connections} -d{args.duration}s --latency`, {args.warmup} s warm-up thrown away,"
+        f" `wrk -t1 -c{args.connections} -d{args.duration}s --latency`; after each start {args.system_warmup} s of"
+        f" /hello and before each measurement {args.warmup} s of its endpoint thrown away;"
         f" {args.rounds} interleaved rounds; each cell is the median over the rounds. wrk runs on the same cores.",
         "",
         f"Ceilings: /io {args.connections} connections / {IO_WAIT_S * 1000:.0f} ms ="
