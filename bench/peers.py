@@ -300,6 +300,9 @@ def measure(chosen, args, env, logdir):
                     print(f"round {round_no + 1}/{args.rounds} {system.name} {path}: {result.rps:,.0f} req/s,"
                           f" p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms"
                           + (f", {result.errors} errors" if result.errors else ""), file=sys.stderr, flush=True)
+            except RuntimeError as e:
+                # One system failing (no start, or wrk got no answer) leaves its cells empty, not the run.
+                print(f"round {round_no + 1}/{args.rounds} {system.name}: FAILED: {e}", file=sys.stderr, flush=True)
             finally:
                 if not running.stop():
                     print(f"bench: {system.name} did not stop cleanly on SIGTERM", file=sys.stderr)
