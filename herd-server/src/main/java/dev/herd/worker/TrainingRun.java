@@ -6,6 +6,7 @@ import dev.herd.app.AppInstance;
 import dev.herd.app.AppLoader;
 import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
+import dev.herd.config.Settings;
 import dev.herd.exec.ExecutionModel;
 import dev.herd.http.HttpOptions;
 import dev.herd.http.HttpServer;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * the way a worker does, serves a few hundred requests over loopback through the real HTTP
  * pipeline, round-trips the control messages, and exits, and the JVM then writes the cache of
  * every class it loaded and linked. Workers started with that cache skip most of their class
- * loading. It never serves anyone: its socket is its own, on an ephemeral loopback port.
+ * loading. It never serves anyone: its socket is its own, on an ephemeral loopback port. The
+ * app's started and stopping hooks do run, as in any worker.
  *
  * <p>Arguments: the configuration as {@code key=value} pairs ({@link Config#toText()}).
  */
@@ -49,7 +51,13 @@ public final class TrainingRun {
     public static void main(String[] args) {
         System.setProperty("herd.role", "aot training");
         try {
-            run(Config.fromText(parse(args)));
+            Config config = Config.fromText(parse(args));
+            // The training's requests are no one's: they never reach the user's access log file (a
+            // configured log still gets trained, on standard output, which the master discards).
+            if (!config.accessLog().isEmpty()) {
+                config = config.with(Settings.ACCESS_LOG, "-");
+            }
+            run(config);
             System.exit(ExitCodes.OK);
         } catch (Exception e) {
             System.err.println("herd: AOT training run failed: " + e);

@@ -26,7 +26,9 @@ class AotCacheIT {
     @Test
     void theMasterMakesTheCacheAndLaterWorkersMapIt(@TempDir Path dir) throws Exception {
         Path cacheDir = dir.resolve("aot");
-        try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", "async", "--aot-cache", cacheDir.toString())) {
+        Path accessLog = dir.resolve("access.log");
+        try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", "async", "--aot-cache", cacheDir.toString(),
+                "--access-log", accessLog.toString())) {
             long first = whoamiPid(herd);
             assertThat(maps(first)).as("a worker spawned before the cache exists runs without it")
                     .doesNotContain(".aot");
@@ -34,6 +36,8 @@ class AotCacheIT {
             Path cache = Path.of(herd.awaitLog(CACHE_READY, Duration.ofSeconds(120)).group(1));
             assertThat(cache.getParent()).isEqualTo(cacheDir.toAbsolutePath());
             assertThat(cache).isRegularFile();
+            assertThat(Files.readString(accessLog)).as("the training run's requests are not the user's")
+                    .doesNotContain("herd-aot-training");
             try (Stream<Path> files = Files.list(cacheDir)) {
                 assertThat(files.map(p -> p.getFileName().toString()).toList())
                         .as("the training run's partial file and log are gone").containsExactly(cache.getFileName()
