@@ -26,7 +26,8 @@ class Herd:
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [os.path.join(HERD_HOME, "herd"), "serve", "-w", str(workers), "-k", "threads", "-b", f"127.0.0.1:{port}"]
-            + extra, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            + extra, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
             env={**os.environ, "HERD_NO_BUILD": "1"})
         self.port = port
 

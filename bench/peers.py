@@ -105,7 +105,8 @@ def systems():
 TARGETS = [
     ("/hello herd async 1 worker vs Netty 1 loop", "herd async, 1 worker", "Netty, 1 event loop", "/hello", 0.95),
     ("/hello herd async 2 workers vs Netty 2 loops", "herd async, 2 workers", "Netty, 2 event loops", "/hello", 0.95),
-    ("/hello herd virtual 1 worker vs Helidon 1 carrier", "herd virtual, 1 worker", "Helidon, 1 carrier", "/hello", 0.9),
+    ("/hello herd virtual 1 worker vs Helidon 1 carrier", "herd virtual, 1 worker", "Helidon, 1 carrier", "/hello",
+     0.9),
     ("/hello herd virtual 2 workers vs Helidon 2 carriers", "herd virtual, 2 workers", "Helidon, 2 carriers", "/hello",
      0.9),
     ("/io herd virtual 1 worker vs ceiling", "herd virtual, 1 worker", "io ceiling", "/io", 0.97),
@@ -150,7 +151,8 @@ class Running:
         self.log = open(self.log_path, "w")
         command = [part.replace("{port}", str(port)) for part in system.command]
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        env={**env, **system.env}, start_new_session=True)
+                                        env={**env, **system.env},
+                                        start_new_session=True)
 
     def output(self):
         with open(self.log_path, errors="replace") as f:
@@ -160,7 +162,8 @@ class Running:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.system.name} exited with {self.process.returncode}:\n{self.output()[-2000:]}")
+                raise RuntimeError(f"{self.system.name} exited with {self.process.returncode}:\n"
+                                   + self.output()[-2000:])
             if self.system.ready_line is not None:
                 if re.search(self.system.ready_line, self.output()):
                     return
@@ -170,7 +173,9 @@ class Running:
         raise RuntimeError(f"{self.system.name} not ready within {timeout_s} s:\n{self.output()[-2000:]}")
 
     def stop(self, grace_s=20):
-        """SIGTERM (each system's graceful stop), then SIGKILL of its group past the grace; True if it went by itself."""
+        """SIGTERM (each system's graceful stop), then SIGKILL of its group past the grace.
+
+        True if it went by itself and left nothing behind."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:

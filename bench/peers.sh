@@ -12,14 +12,16 @@ export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
 
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 /usr/bin/python3 -c 'import gunicorn, uvicorn, uvloop, httptools' 2>/dev/null || {
-  echo "bench: Debian's python3 lacks gunicorn/uvicorn (apt-get install python3-gunicorn python3-uvicorn python3-uvloop python3-httptools)" >&2
+  echo "bench: Debian's python3 lacks gunicorn/uvicorn" \
+    "(apt-get install python3-gunicorn python3-uvicorn python3-uvloop python3-httptools)" >&2
   exit 1
 }
 
 # herd builds itself when its sources changed; the peers are a separate project built here.
 "$HERD_HOME/herd" check-config >/dev/null
 peers="$HERD_HOME/bench/peers"
-if [ ! -f "$peers/target/peers.jar" ] || [ -n "$(find "$peers/pom.xml" "$peers/src" -newer "$peers/target/peers.jar" -print -quit)" ]; then
+jar="$peers/target/peers.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$peers/pom.xml" "$peers/src" -newer "$jar" -print -quit)" ]; then
   echo "bench: building the JVM peers..." >&2
   (cd "$peers" && mvn -B -ntp -q package) >&2
 fi

@@ -83,7 +83,8 @@ final class AotCache {
     }
 
     private static List<String> classPath(Config config) {
-        List<String> entries = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+        String classPath = System.getProperty("java.class.path");
+        List<String> entries = new ArrayList<>(List.of(classPath.split(File.pathSeparator)));
         if (!config.appJar().isBlank()) {
             entries.add(config.appJar());
         }

@@ -51,7 +51,8 @@ public class NettyBaselineBenchmark {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, HttpRequest msg) {
                 ByteBuf body = Unpooled.copiedBuffer("Hello, World!", StandardCharsets.UTF_8);
-                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        body);
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
                         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
                 ctx.writeAndFlush(response);

@@ -62,7 +62,8 @@ public final class NettyPeer {
                 case "/hello" -> respond(ctx, keepAlive, HttpResponseStatus.OK, "Hello, World!");
                 case "/cpu" -> respond(ctx, keepAlive, HttpResponseStatus.OK, "burned " + CpuWork.burn() + "\n");
                 case "/io" -> ctx.executor().schedule(
-                        () -> respond(ctx, keepAlive, HttpResponseStatus.OK, "waited 10 ms\n"), 10, TimeUnit.MILLISECONDS);
+                        () -> respond(ctx, keepAlive, HttpResponseStatus.OK, "waited 10 ms\n"),
+                        10, TimeUnit.MILLISECONDS);
                 default -> respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "Not Found\n");
             }
         }

@@ -16,9 +16,11 @@ public final class VertxPeer {
 
     public static void main(String[] args) throws Exception {
         PeerArgs peer = PeerArgs.parse("vertx", args);
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(peer.threads()));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+                .setEventLoopPoolSize(peer.threads()));
         if (!vertx.isNativeTransportEnabled()) {
-            System.err.println("vertx: the native epoll transport is not available: " + vertx.unavailableNativeTransportCause());
+            System.err.println("vertx: the native epoll transport is not available: "
+                    + vertx.unavailableNativeTransportCause());
             System.exit(1);
         }
         vertx.deployVerticle(() -> new Server(peer.port()), new DeploymentOptions().setInstances(peer.threads()))
