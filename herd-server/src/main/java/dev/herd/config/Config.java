@@ -139,6 +139,10 @@ public final class Config {
         return get(Settings.ERROR_LOG);
     }
 
+    public String aotCache() {
+        return get(Settings.AOT_CACHE);
+    }
+
     public List<String> workerJvmOpts() {
         String opts = get(Settings.JVM_OPTS).trim();
         return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));

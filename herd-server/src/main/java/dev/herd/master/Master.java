@@ -308,7 +308,8 @@ public final class Master {
         worker.ready(System.nanoTime());
         balance(b -> b.serving(worker.pid()));
         bootFailuresInARow = 0;
-        log.info("{} ready (generation {}, boot {} ms)", worker, worker.generation(), bootMillis);
+        log.info("{} ready (generation {}, boot {} ms, {} ms after spawn)", worker, worker.generation(), bootMillis,
+                (System.nanoTime() - worker.spawnedNanos()) / 1_000_000);
         if (state == State.STOPPING || worker.index() > targetWorkers) {
             stopWorker(worker);
             return;

@@ -14,11 +14,13 @@ import java.util.Map;
  * Starts worker JVMs. A JVM cannot fork, so each worker is a fresh {@code java} process on the
  * master's own class path, told only where the control socket is, its slot and its generation;
  * the configuration follows over the control socket. Its output goes to the master's, so one
- * log holds every process.
+ * log holds every process. With {@code --aot-cache} it starts workers with the JDK's AOT cache,
+ * which {@link AotCache} makes the first time.
  */
 final class WorkerLauncher {
 
     private final Path controlSocket;
+    private final AotCache aotCache = new AotCache();
 
     WorkerLauncher(Path controlSocket) {
         this.controlSocket = controlSocket;
@@ -36,10 +38,12 @@ final class WorkerLauncher {
         return builder.start();
     }
 
-    private static List<String> command(Config config) {
+    private List<String> command(Config config) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
+        // The cache first: options of the user's that follow it win (-XX:AOTMode=off, say).
+        command.addAll(aotCache.workerOptions(config));
         command.addAll(config.workerJvmOpts());
         command.add("-Dherd.log.level=" + config.logLevel());
         command.add("-Dherd.error.log=" + config.errorLog());

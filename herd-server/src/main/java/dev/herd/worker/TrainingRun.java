@@ -1,0 +1,157 @@
+package dev.herd.worker;
+
+import dev.herd.ExitCodes;
+import dev.herd.api.WorkerInfo;
+import dev.herd.app.AppInstance;
+import dev.herd.app.AppLoader;
+import dev.herd.config.BindAddress;
+import dev.herd.config.Config;
+import dev.herd.config.Settings;
+import dev.herd.exec.ExecutionModel;
+import dev.herd.http.HttpOptions;
+import dev.herd.http.HttpServer;
+import dev.herd.http.ListenSocket;
+import dev.herd.ipc.Message;
+import dev.herd.ipc.MessageCodec;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The AOT cache's training run (JDK 25, JEP 514): the master starts this JVM with
+ * {@code -XX:AOTCacheOutput} and the workers' options; it boots the app and the execution model
+ * the way a worker does, serves a few hundred requests over loopback through the real HTTP
+ * pipeline, round-trips the control messages, and exits, and the JVM then writes the cache of
+ * every class it loaded and linked. Workers started with that cache skip most of their class
+ * loading. It never serves anyone: its socket is its own, on an ephemeral loopback port. The
+ * app's started and stopping hooks do run, as in any worker.
+ *
+ * <p>Arguments: the configuration as {@code key=value} pairs ({@link Config#toText()}).
+ */
+public final class TrainingRun {
+
+    /** Enough requests for the JVM to see every class of the request path, and few enough to stay under a second. */
+    private static final int REQUESTS = 300;
+
+    private TrainingRun() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("herd.role", "aot training");
+        try {
+            Config config = Config.fromText(parse(args));
+            // The training's requests are no one's: they never reach the user's access log file (a
+            // configured log still gets trained, on standard output, which the master discards).
+            if (!config.accessLog().isEmpty()) {
+                config = config.with(Settings.ACCESS_LOG, "-");
+            }
+            run(config);
+            System.exit(ExitCodes.OK);
+        } catch (Exception e) {
+            System.err.println("herd: AOT training run failed: " + e);
+            System.exit(ExitCodes.BOOT_ERROR);
+        }
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> text = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("expected key=value, got " + arg);
+            }
+            text.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        return text;
+    }
+
+    private static void run(Config config) throws Exception {
+        controlMessages(config);
+        AppInstance app = AppLoader.load(AppLoader.classLoader(config.appJar()),
+                AppLoader.effectiveClassName(config.app()));
+        ExecutionModel model = ExecutionModel.create(config, app);
+        app.lifecycle().started(new WorkerInfo(ProcessHandle.current().pid(), 0, 0, model.name()));
+        EventLoopGroup binder = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        ListenSocket socket = ListenSocket.bind(binder, new BindAddress("127.0.0.1", 0), 16, "0600");
+        HttpServer server = HttpServer.start(List.of(socket.fd()), List.of(socket.address()), config.ioThreads(),
+                model, HttpOptions.from(config));
+        try {
+            request(socket.address().port(), REQUESTS);
+        } finally {
+            server.drain();
+            server.awaitConnectionsClosed(Duration.ofSeconds(2));
+            model.shutdown(Duration.ofSeconds(1));
+            app.lifecycle().stopping();
+            server.shutdown();
+            // The server's channel and the bound one share the descriptor, which drain closed.
+            closeQuietly(socket);
+            binder.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void closeQuietly(ListenSocket socket) {
+        try {
+            socket.close();
+        } catch (Exception alreadyClosed) { // Netty throws its IOException unchecked here
+            // Nothing to release.
+        }
+    }
+
+    /** The messages a worker exchanges with its master, through the codec both sides use. */
+    private static void controlMessages(Config config) throws IOException {
+        List<Message> messages = List.of(new Message.Hello(1, 1, 1), new Message.Welcome(config.toText(), List.of()),
+                new Message.Ready(1), new Message.Heartbeat(1, 0, 0), new Message.Stop(1));
+        for (Message message : messages) {
+            byte[] frame = MessageCodec.encode(message);
+            MessageCodec.decode(Arrays.copyOfRange(frame, 4, frame.length));
+        }
+    }
+
+    /** GET / on one keep-alive connection, {@code count} times; any status will do, the path is what counts. */
+    private static void request(int port, int count) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] get = "GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: herd-aot-training\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < count; i++) {
+                out.write(get);
+                out.flush();
+                readResponse(in);
+            }
+        }
+    }
+
+    private static void readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed before a full response");
+            }
+            head.append((char) b);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        if (in.readNBytes(length).length != length) {
+            throw new IOException("connection closed inside a response body");
+        }
+    }
+}
