@@ -44,23 +44,29 @@ final class LabCommand {
     @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report here.")
     Path html;
 
-    @Option(names = {"-n", "--processes"}, paramLabel = "N", description = "N of the NxM forms (default: cores, at least 2).")
+    @Option(names = {"-n", "--processes"}, paramLabel = "N",
+            description = "N of the NxM forms (default: cores, at least 2).")
     int processes = Math.max(2, Runtime.getRuntime().availableProcessors());
 
-    @Option(names = {"-m", "--threads"}, paramLabel = "M", description = "M of the NxM forms (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-m", "--threads"}, paramLabel = "M",
+            description = "M of the NxM forms (default: ${DEFAULT-VALUE}).")
     int threads = 8;
 
-    @Option(names = {"-c", "--connections"}, description = "Keep-alive connections of the load (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-c", "--connections"},
+            description = "Keep-alive connections of the load (default: ${DEFAULT-VALUE}).")
     int connections = 32;
 
     @Option(names = "--rate", paramLabel = "REQ/S", description = "Constant rate instead of closed loop; latency from"
             + " each request's intended send time.")
     double rate;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up per cell, not measured (default 2; --quick 0.7).")
+    @Option(names = "--warmup", paramLabel = "SECONDS",
+            description = "Warm-up per cell, not measured (default 2; --quick 0.5);"
+            + " each new server first gets twice that on all paths.")
     Double warmup;
 
-    @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS", description = "Measured time per cell (default 5; --quick 1.5).")
+    @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS",
+            description = "Measured time per cell (default 5; --quick 1.2).")
     Double duration;
 
     @Option(names = "--cpu-ms", description = "CPU per /cpu request in ms (default: ${DEFAULT-VALUE}).")
@@ -139,7 +145,7 @@ final class LabCommand {
 
     private int execute() {
         LabOptions options = new LabOptions(processes, threads, connections, rate,
-                seconds(warmup, quick ? 0.7 : 2), seconds(duration, quick ? 1.5 : 5), cpuMillis, ioMillis, mix, gil,
+                seconds(warmup, quick ? 0.5 : 2), seconds(duration, quick ? 1.2 : 5), cpuMillis, ioMillis, mix, gil,
                 workloads.stream().distinct().toList(), cores.stream().distinct().toList(), loadThreads);
         LabReport report;
         try {

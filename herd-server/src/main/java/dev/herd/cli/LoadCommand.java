@@ -18,7 +18,8 @@ import java.util.Locale;
  * loopback, printing what wrk prints (throughput and latency percentiles), so the two can be
  * compared on the same target.
  */
-@Command(name = "herd lab load", description = "Drive one URL with the lab's load generator and print req/s and latency.")
+@Command(name = "herd lab load",
+        description = "Drive one URL with the lab's load generator and print req/s and latency.")
 final class LoadCommand {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
@@ -30,13 +31,16 @@ final class LoadCommand {
     @Option(names = {"-t", "--threads"}, description = "Event loops (default: ${DEFAULT-VALUE}).")
     int threads = 1;
 
-    @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS", description = "Measured time (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS",
+            description = "Measured time (default: ${DEFAULT-VALUE}).")
     double duration = 10;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Not measured, before (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "SECONDS",
+            description = "Not measured, before (default: ${DEFAULT-VALUE}).")
     double warmup = 0;
 
-    @Option(names = {"-R", "--rate"}, paramLabel = "REQ/S", description = "Constant rate (0: closed loop, the default).")
+    @Option(names = {"-R", "--rate"}, paramLabel = "REQ/S",
+            description = "Constant rate (0: closed loop, the default).")
     double rate;
 
     @Parameters(paramLabel = "URL", description = "http://HOST:PORT/PATH")

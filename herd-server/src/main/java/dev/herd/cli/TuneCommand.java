@@ -39,7 +39,8 @@ final class TuneCommand {
     @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up per candidate (default 2; --quick 0.7).")
     Double warmup;
 
-    @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS", description = "Measured time per candidate (default 5;"
+    @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS",
+            description = "Measured time per candidate (default 5;"
             + " --quick 1.5).")
     Double duration;
 

@@ -67,14 +67,14 @@ final class Claims {
     }
 
     private void below(String claim, String form, String cores, String workload, double limit) {
-        find(form, cores, workload).ifPresentOrElse(
+        find(form, cores, workload).filter(Claims::comparable).ifPresentOrElse(
                 row -> add(claim, row.speedup() < limit, String.format("%s %s: %.2fx (under %.2fx needed)", form,
                         coresText(cores), row.speedup(), limit)),
                 () -> missing(claim));
     }
 
     private void atLeast(String claim, String form, String cores, String workload, double limit) {
-        find(form, cores, workload).ifPresentOrElse(
+        find(form, cores, workload).filter(Claims::comparable).ifPresentOrElse(
                 row -> add(claim, row.speedup() >= limit, String.format("%s %s: %.2fx (%.2fx or more needed)", form,
                         coresText(cores), row.speedup(), limit)),
                 () -> missing(claim));
@@ -102,10 +102,15 @@ final class Claims {
 
     private void oneCoreOnly() {
         String claim = "all cores, 1 process x 1 thread: uses one core only";
-        find("1x1", "all", "cpu").ifPresentOrElse(
+        find("1x1", "all", "cpu").filter(Claims::comparable).ifPresentOrElse(
                 row -> add(claim, row.speedup() < NO_SPEEDUP && row.cpuCores() < 1.5, String.format(
                         "1x1 all cores: %.2fx, %.2f cores of CPU", row.speedup(), row.cpuCores())),
                 () -> missing(claim));
+    }
+
+    /** A speed-up needs answers on both sides: with none, the claim is not judged rather than judged wrong. */
+    private static boolean comparable(Measurement row) {
+        return row.speedup() > 0;
     }
 
     private static String coresText(String cores) {
@@ -117,6 +122,7 @@ final class Claims {
     }
 
     private void missing(String claim) {
-        verdicts.add(new Verdict(claim, Verdict.Outcome.NOT_MEASURED, "its row was not in this run"));
+        verdicts.add(new Verdict(claim, Verdict.Outcome.NOT_MEASURED,
+                "its rows were not in this run or got no answers"));
     }
 }

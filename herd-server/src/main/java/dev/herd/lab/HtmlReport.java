@@ -27,7 +27,7 @@ public final class HtmlReport {
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>herd lab</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:24px;color:#222;max-width:1100px}")
                 .append("table{border-collapse:collapse;font-size:13px;margin:8px 0 24px}")
-                .append("td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}")
+                .append("td,th{border:1px solid #ccc;padding:3px 7px;text-align:right;white-space:nowrap}")
                 .append("td:nth-child(-n+3),th{text-align:left}.holds{color:#1a7f37}.not{color:#c62828}")
                 .append(".na{color:#888}svg{display:block;margin:8px 0}</style></head><body>\n");
         html.append("<h1>herd lab</h1>\n<p>").append(escape(summary(report))).append("</p>\n");
@@ -79,9 +79,9 @@ public final class HtmlReport {
         double groupWidth = (WIDTH - LEFT - 20) / (double) forms.size();
         double barWidth = groupWidth * 0.36;
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg class=\"chart\" id=\"chart-%s\" xmlns=\"http://www.w3.org/2000/svg\""
-                + " width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-size=\"12\">%n", workload, WIDTH, HEIGHT,
-                WIDTH, HEIGHT));
+        svg.append(String.format(Locale.ROOT, "<svg class=\"chart\" id=\"chart-%s\""
+                + " xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
+                + " font-size=\"12\">%n", workload, WIDTH, HEIGHT, WIDTH, HEIGHT));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" font-weight=\"bold\">requests per second"
                 + " (label: p99 latency)</text>%n", LEFT));
         for (int i = 0; i <= 4; i++) {

@@ -14,7 +14,8 @@ public final class JsonReport {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         mapper.registerModule(new com.fasterxml.jackson.databind.module.SimpleModule()
-                .addSerializer(java.time.Duration.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer()));
+                .addSerializer(java.time.Duration.class,
+                        new com.fasterxml.jackson.databind.ser.std.ToStringSerializer()));
         try {
             return mapper.writeValueAsString(report) + "\n";
         } catch (JsonProcessingException e) {

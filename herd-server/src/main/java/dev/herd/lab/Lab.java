@@ -1,6 +1,7 @@
 package dev.herd.lab;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +29,9 @@ public final class Lab {
     public static Progress progressOn(java.io.PrintStream out, LabOptions options) {
         int starts = options.cores().size() * options.forms().size();
         double perStep = (options.warmup().toNanos() + options.duration().toNanos()) / 1e9;
-        return new Progress(out, starts * options.workloads().size(), starts, perStep);
+        Progress progress = new Progress(out, starts * options.workloads().size(), starts, perStep);
+        progress.serverStartEstimate(1.5 + options.serverWarmup().toNanos() / 1e9);
+        return progress;
     }
 
     /** A progress bar for {@code steps} server starts of one load run each. */
@@ -55,8 +58,13 @@ public final class Lab {
         int pin = cores.equals("one") ? PINNED_CORE : -1;
         List<Measurement> rows = new ArrayList<>();
         try (LabServer server = LabServer.start(form.server(pin, options.gil()))) {
-            server.prime(options.workloadList().stream().flatMap(w -> w.mix().paths().stream()).distinct().toList(),
-                    2 * form.workers());
+            List<String> paths = options.workloadList().stream().flatMap(w -> w.mix().paths().stream()).distinct()
+                    .toList();
+            server.prime(paths, 2 * form.workers());
+            // A fresh JVM runs its first requests interpreted; on one core the compiler competes with them. Every
+            // path gets load until compiled, before any cell counts, so no form is measured cold.
+            LoadGenerator.run(new LoadSpec("127.0.0.1", server.port(), new RequestMix(paths), options.connections(),
+                    0, Duration.ZERO, options.serverWarmup(), options.loadThreads()));
             progress.serverStarted((System.nanoTime() - begin) / 1e9);
             for (Workload workload : options.workloadList()) {
                 progress.step(form.name() + " " + cores + " core" + (cores.equals("one") ? "" : "s") + ", "

@@ -23,6 +23,11 @@ public record LabOptions(int processes, int threads, int connections, double rat
         }).toList();
     }
 
+    /** Load on every path of a freshly started server, not measured: twice the per-cell warm-up. */
+    Duration serverWarmup() {
+        return warmup.multipliedBy(2);
+    }
+
     List<Form> forms() {
         return Form.matrix(processes, threads);
     }

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  */
 final class LabServer implements AutoCloseable {
 
-    private static final Pattern READY = Pattern.compile("ready pid=(\\d+) listen=127\\.0\\.0\\.1:(\\d+) workers=(\\d+)");
+    private static final Pattern READY =
+            Pattern.compile("ready pid=(\\d+) listen=127\\.0\\.0\\.1:(\\d+) workers=(\\d+)");
     private static final String WORKER_JVM_OPTS = "-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Xss512k";
 
     private final Process process;

@@ -8,7 +8,8 @@ public record ProcessUsage(long pid, String role, double cpuSeconds, long volunt
                            long involuntarySwitches, int threads, double rssMiB, double pssMiB) {
 
     static ProcessUsage between(String role, ProcessSample before, ProcessSample after) {
-        return new ProcessUsage(after.pid(), role, (after.cpuTicks() - before.cpuTicks()) / ProcessSample.TICKS_PER_SECOND,
+        return new ProcessUsage(after.pid(), role,
+                (after.cpuTicks() - before.cpuTicks()) / ProcessSample.TICKS_PER_SECOND,
                 after.voluntary() - before.voluntary(), after.involuntary() - before.involuntary(), after.threads(),
                 after.rssKiB() / 1024.0, after.pssKiB() / 1024.0);
     }

@@ -30,6 +30,10 @@ final class Progress {
         return new Progress(new PrintStream(PrintStream.nullOutputStream()), 1, 1, 0);
     }
 
+    void serverStartEstimate(double seconds) {
+        startSeconds = seconds;
+    }
+
     void serverStarted(double seconds) {
         startSeconds = (startSeconds * started + seconds) / (started + 1);
         started++;

@@ -130,7 +130,8 @@ public final class Tune {
                 report.machine().cores(), report.options().appJar().isEmpty() ? "demo app" : report.options().appJar(),
                 report.options().appClass(), report.options().path(), report.options().connections(),
                 report.options().duration().toMillis() / 1000.0, report.options().warmup().toMillis() / 1000.0));
-        out.append(String.format(Locale.ROOT, "%-4s  %-28s  %9s  %8s  %8s  %6s  %5s  %8s  %s%n", "rank", "configuration",
+        out.append(String.format(Locale.ROOT, "%-4s  %-28s  %9s  %8s  %8s  %6s  %5s  %8s  %s%n", "rank",
+                "configuration",
                 "req/s", "p50 ms", "p99 ms", "errors", "CPU", "PSS MiB", "RSS MiB"));
         int rank = 1;
         for (Result r : report.ranked()) {

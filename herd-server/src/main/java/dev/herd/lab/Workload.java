@@ -12,7 +12,7 @@ public record Workload(String name, String description, RequestMix mix) {
     }
 
     static Workload mixed(int cpuMs, int ioMs, double cpuShare) {
-        return new Workload("mixed", "mixed: " + Math.round(cpuShare * 100) + " % /cpu?ms=" + cpuMs + ", the rest /io?ms="
-                + ioMs, RequestMix.blend("/cpu?ms=" + cpuMs, "/io?ms=" + ioMs, cpuShare));
+        return new Workload("mixed", "mixed: " + Math.round(cpuShare * 100) + " % /cpu?ms=" + cpuMs
+                + ", the rest /io?ms=" + ioMs, RequestMix.blend("/cpu?ms=" + cpuMs, "/io?ms=" + ioMs, cpuShare));
     }
 }
