@@ -36,12 +36,14 @@ final class TuneCommand {
     @Option(names = {"-c", "--connections"}, description = "Keep-alive connections (default: ${DEFAULT-VALUE}).")
     int connections = 32;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up per candidate (default 2; --quick 0.7).")
+    @Option(names = "--warmup", paramLabel = "SECONDS",
+            description = "Warm-up per candidate (default 2; --quick 0.5),"
+            + " after twice that on the fresh server.")
     Double warmup;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS",
             description = "Measured time per candidate (default 5;"
-            + " --quick 1.5).")
+            + " --quick 1.2).")
     Double duration;
 
     @Option(names = "--quick", description = "Short runs.")
@@ -80,8 +82,8 @@ final class TuneCommand {
             return usageError("--connections must be at least 1, --warmup not negative, --duration more than 0");
         }
         Tune.Options options = new Tune.Options(command.appJar, command.appClass, command.path, command.connections,
-                LabCommand.seconds(command.warmup, command.quick ? 0.7 : 2),
-                LabCommand.seconds(command.duration, command.quick ? 1.5 : 5));
+                LabCommand.seconds(command.warmup, command.quick ? 0.5 : 2),
+                LabCommand.seconds(command.duration, command.quick ? 1.2 : 5));
         List<Tune.Candidate> candidates = Tune.candidates(Math.max(2, Runtime.getRuntime().availableProcessors()));
         try {
             double perStep = (options.warmup().toNanos() + options.duration().toNanos()) / 1e9;

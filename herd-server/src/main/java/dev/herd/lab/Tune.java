@@ -81,6 +81,9 @@ public final class Tune {
         long begin = System.nanoTime();
         try (LabServer server = LabServer.start(spec)) {
             server.prime(List.of(options.path()), 2 * candidate.workers());
+            // As in the lab: a fresh JVM (and the first use of the load generator) is not what is being compared.
+            LoadGenerator.run(new LoadSpec("127.0.0.1", server.port(), RequestMix.of(options.path()),
+                    options.connections(), 0, Duration.ZERO, options.warmup().multipliedBy(2), 1));
             progress.serverStarted((System.nanoTime() - begin) / 1e9);
             LoadSpec load = new LoadSpec("127.0.0.1", server.port(), RequestMix.of(options.path()),
                     options.connections(), 0, options.warmup(), options.duration(), 1);

@@ -118,8 +118,8 @@ class LabIT {
 
     @Test
     void tuneRanksEveryCandidateAndRecommendsOne(@TempDir Path directory) throws Exception {
-        Run run = herd(directory, 180, "tune", "--path", "/cpu?ms=1", "--quick", "--warmup", "0.2", "--duration",
-                "0.4", "-c", "8", "--json");
+        Run run = herd(directory, 180, "tune", "--path", "/cpu?ms=1", "--quick", "--warmup", "0.3", "--duration",
+                "0.5", "-c", "8", "--json");
         assertThat(run.status()).as(run.stderr()).isZero();
         JsonNode report = new ObjectMapper().readTree(run.stdout());
         JsonNode ranked = report.get("ranked");

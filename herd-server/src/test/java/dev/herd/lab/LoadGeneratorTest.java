@@ -86,6 +86,7 @@ class LoadGeneratorTest {
         assertThat(result.maxMillis()).isGreaterThanOrEqualTo(STALL.toMillis() * 0.9);
         // Only the one request that met the stall is slow: the p99 of thousands of answers is not.
         assertThat(result.requests()).isGreaterThan(500);
+        assertThat(result.requests() - countBelow(result, 100)).isLessThanOrEqualTo(3);
         assertThat(result.latencyMillis(99)).isLessThan(100);
     }
 
@@ -95,7 +96,11 @@ class LoadGeneratorTest {
         // 200 req/s: a request every 5 ms, so about 100 were due during the 500 ms stall.
         LoadResult result = LoadGenerator.run(spec("/", 200, Duration.ZERO, Duration.ofSeconds(2)));
         long slow = result.requests() - countBelow(result, 100);
-        assertThat(slow).isGreaterThanOrEqualTo(50);
+        String summary = String.format("%d answers, %.1f req/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
+                result.requests(), result.throughput(), result.latencyMillis(50), result.latencyMillis(90),
+                result.latencyMillis(99), result.maxMillis());
+        // About 80 with an idle machine (those due in the first 400 ms of the stall); closed loop has 1.
+        assertThat(slow).as(summary).isGreaterThanOrEqualTo(20);
         assertThat(result.latencyMillis(99)).isGreaterThan(300);
         // The rate is held: the backlog is sent as soon as the server answers again.
         assertThat(result.throughput()).isBetween(150.0, 210.0);
