@@ -146,15 +146,15 @@ public final class HtmlReport {
     private static String table(List<Measurement> rows) {
         StringBuilder t = new StringBuilder("<table><tr><th>form</th><th>cores</th><th>seed says</th><th>req/s</th>"
                 + "<th>p50 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>x 1x1</th><th>CPU cores</th><th>vcsw/s</th>"
-                + "<th>ivcsw/s</th><th>processes</th><th>threads (master/worker)</th><th>RSS MiB</th><th>PSS MiB</th>"
+                + "<th>ivcsw/s</th><th>processes</th><th>connections</th><th>threads (master/worker)</th><th>RSS MiB</th><th>PSS MiB</th>"
                 + "<th>errors</th></tr>\n");
         for (Measurement m : rows) {
             t.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%.0f</td><td>%.1f</td>"
                             + "<td>%.1f</td><td>%.1f</td><td>%.2fx</td><td>%.2f</td><td>%.0f</td><td>%.0f</td>"
-                            + "<td>1+%d</td><td>%d/%.0f</td><td>%.0f/%.0f</td><td>%.0f/%.0f</td><td>%d</td></tr>%n",
+                            + "<td>1+%d</td><td>%s</td><td>%d/%.0f</td><td>%.0f/%.0f</td><td>%.0f/%.0f</td><td>%d</td></tr>%n",
                     escape(m.form()), coresLabel(m.cores()), escape(m.seedSays()), m.throughput(), m.p50Millis(),
                     m.p99Millis(), m.p999Millis(), m.speedup(), m.cpuCores(), m.voluntarySwitchesPerSecond(),
-                    m.involuntarySwitchesPerSecond(), m.workerProcesses().size(), m.master().threads(),
+                    m.involuntarySwitchesPerSecond(), m.workerProcesses().size(), m.connectionSplit(), m.master().threads(),
                     m.workerAverage(ProcessUsage::threads), m.master().rssMiB(), m.workerAverage(ProcessUsage::rssMiB),
                     m.master().pssMiB(), m.workerAverage(ProcessUsage::pssMiB), m.errors()));
         }

@@ -27,6 +27,11 @@ public record Measurement(String form, String formDescription, String model, int
         return processes.subList(1, processes.size());
     }
 
+    /** The load's connections each worker held at the end of the window, e.g. {@code 20+12}. */
+    String connectionSplit() {
+        return String.join("+", workerProcesses().stream().map(p -> Integer.toString(p.connections())).toList());
+    }
+
     double workerAverage(java.util.function.ToDoubleFunction<ProcessUsage> figure) {
         return workerProcesses().stream().mapToDouble(figure).average().orElse(0);
     }

@@ -32,6 +32,7 @@ final class Probe {
         pids.addAll(server.workerPids());
         Map<Long, ProcessSample> before = new LinkedHashMap<>();
         Map<Long, ProcessSample> after = new LinkedHashMap<>();
+        Map<Long, Integer> connections = new LinkedHashMap<>();
         LoadResult result = LoadGenerator.run(spec, new LoadGenerator.Phases() {
             @Override
             public void measuring() {
@@ -41,12 +42,14 @@ final class Probe {
             @Override
             public void measured() {
                 pids.forEach(pid -> after.put(pid, ProcessSample.of(pid)));
+                pids.forEach(pid -> connections.put(pid, Connections.held(pid, server.port())));
             }
         });
         List<ProcessUsage> usage = new ArrayList<>();
         for (int i = 0; i < pids.size(); i++) {
             long pid = pids.get(i);
-            usage.add(ProcessUsage.between(i == 0 ? "master" : "worker", before.get(pid), after.get(pid)));
+            usage.add(ProcessUsage.between(i == 0 ? "master" : "worker", before.get(pid), after.get(pid),
+                    connections.get(pid)));
         }
         return new Outcome(result, usage);
     }

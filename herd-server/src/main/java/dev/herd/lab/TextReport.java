@@ -7,12 +7,13 @@ import java.util.Locale;
 /**
  * The terminal report: one table per workload, shaped like the seed's (form, cores,
  * concurrency or parallelism) followed by the measured figures, then the seed's claims with
- * their verdicts. Per-process figures read "master/worker": the master, then the workers' mean.
+ * their verdicts. Per-process figures read "master/worker": the master, then the workers' mean;
+ * "conns" is how the load's connections were split among the workers.
  */
 public final class TextReport {
 
     private static final String[] HEADER = {"form", "cores", "seed says", "req/s", "p50 ms", "p99 ms", "p99.9 ms",
-        "x 1x1", "CPU", "vcsw/s", "ivcsw/s", "procs", "threads", "RSS MiB", "PSS MiB", "errors"};
+        "x 1x1", "CPU", "vcsw/s", "ivcsw/s", "procs", "conns", "threads", "RSS MiB", "PSS MiB", "errors"};
 
     private TextReport() {
     }
@@ -55,7 +56,7 @@ public final class TextReport {
                 fmt("%.0f", m.throughput()), fmt("%.1f", m.p50Millis()), fmt("%.1f", m.p99Millis()),
                 fmt("%.1f", m.p999Millis()), fmt("%.2fx", m.speedup()), fmt("%.2f", m.cpuCores()),
                 fmt("%.0f", m.voluntarySwitchesPerSecond()), fmt("%.0f", m.involuntarySwitchesPerSecond()),
-                "1+" + m.workerProcesses().size(),
+                "1+" + m.workerProcesses().size(), m.connectionSplit(),
                 fmt("%d/%.0f", m.master().threads(), m.workerAverage(ProcessUsage::threads)),
                 fmt("%.0f/%.0f", m.master().rssMiB(), m.workerAverage(ProcessUsage::rssMiB)),
                 fmt("%.0f/%.0f", m.master().pssMiB(), m.workerAverage(ProcessUsage::pssMiB)),

@@ -70,6 +70,13 @@ class LabIT {
             assertThat(row.get("cpuCores").asDouble()).isPositive();
             assertThat(row.get("errors").asLong()).isZero();
             assertThat(row.get("processes")).hasSize(row.get("workers").asInt() + 1);
+            int held = 0;
+            for (JsonNode process : row.get("processes")) {
+                held += process.get("connections").asInt();
+            }
+            // Every connection of the load is with some worker (none with the master): 8 of 8.
+            assertThat(held).as(row.toString()).isEqualTo(8);
+            assertThat(row.get("processes").get(0).get("connections").asInt()).isZero();
             for (JsonNode process : row.get("processes")) {
                 assertThat(process.get("threads").asInt()).isPositive();
                 assertThat(process.get("rssMiB").asDouble()).isPositive();
