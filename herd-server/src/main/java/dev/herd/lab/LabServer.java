@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -31,6 +33,14 @@ final class LabServer implements AutoCloseable {
             Pattern.compile("ready pid=(\\d+) listen=127\\.0\\.0\\.1:(\\d+) workers=(\\d+)");
     private static final String WORKER_JVM_OPTS = "-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Xss512k";
 
+    /** Servers not yet closed: if the lab itself is stopped (TERM, Ctrl-C), they are halted, not orphaned. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "herd-lab-cleanup"));
+    }
+
     private final Process process;
     private final Path directory;
     private final Deque<String> lastLines = new ArrayDeque<>();
@@ -40,6 +50,7 @@ final class LabServer implements AutoCloseable {
     private LabServer(Process process, Path directory) {
         this.process = process;
         this.directory = directory;
+        RUNNING.add(process);
         Thread.ofPlatform().daemon().name("herd-lab-log").start(this::readLog);
     }
 
@@ -192,5 +203,6 @@ final class LabServer implements AutoCloseable {
         } catch (IOException ignored) {
             // A temp directory left behind is harmless.
         }
+        RUNNING.remove(process);
     }
 }
