@@ -5,8 +5,8 @@ import dev.herd.ExitCodes;
 import java.util.Arrays;
 
 /**
- * herd's command-line entry point: {@code herd serve ...} (and later {@code ctl}, {@code lab},
- * ...). Usage errors print one line and exit {@link ExitCodes#USAGE}.
+ * herd's command-line entry point: {@code herd serve ...}, {@code ctl}, {@code lab}, {@code tune}, ...
+ * Usage errors print one line and exit {@link ExitCodes#USAGE}.
  */
 public final class Main {
 
@@ -26,6 +26,8 @@ public final class Main {
         return switch (args[0]) {
             case "serve" -> ServeCommand.run(rest);
             case "ctl" -> CtlCommand.run(rest);
+            case "lab" -> LabCommand.run(rest);
+            case "tune" -> TuneCommand.run(rest);
             case "print-config" -> ConfigCommands.printConfig(rest);
             case "check-config" -> ConfigCommands.checkConfig(rest);
             case "version", "--version" -> {
@@ -53,6 +55,8 @@ public final class Main {
                   ctl            control a running master: status, reload, scale, add, remove, stop
                   print-config   print every resolved setting and where it came from
                   check-config   check the configuration and the app without serving
+                  lab            measure processes x threads x cores on this machine (herd lab --help)
+                  tune           rank herd configurations for your app by measuring them (herd tune --help)
                   version        print the version
                 """;
     }

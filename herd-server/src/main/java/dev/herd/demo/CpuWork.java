@@ -21,6 +21,11 @@ public final class CpuWork {
 
     /** Burns about {@code ms} milliseconds of CPU; returns a byte of the result so it is not optimised away. */
     public static int burn(int ms) {
+        return burn(ms, Gil.PROCESS);
+    }
+
+    /** Burns while holding {@code gil}, which the caller holds; it is offered to waiters every switch interval. */
+    static int burn(int ms, Gil gil) {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -29,8 +34,12 @@ public final class CpuWork {
         }
         byte[] digest = new byte[32];
         long rounds = (long) ms * ROUNDS_PER_MS;
+        long heldSince = System.nanoTime();
         for (long i = 0; i < rounds; i++) {
             digest = sha.digest(digest);
+            if ((i & 1023) == 1023) {
+                heldSince = gil.yieldIfDue(heldSince);
+            }
         }
         return digest[0];
     }

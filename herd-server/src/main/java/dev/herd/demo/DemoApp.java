@@ -26,6 +26,8 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@code /upload}: the size and SHA-256 of the request body</li>
  *   <li>{@code /error}: throws, to show that an app failure is a 500 and the worker lives</li>
  * </ul>
+ * With {@code HERD_DEMO_GIL=1} every request holds the process's emulated interpreter lock
+ * ({@link Gil}) except while {@code /io} waits, as a CPython app would.
  */
 public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
 
@@ -47,17 +49,23 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
 
     @Override
     public Response handle(Request request) throws InterruptedException {
-        return switch (request.path()) {
-            case "/io" -> {
-                Integer ms = millis(request, 10);
-                if (ms == null) {
-                    yield badMillis();
+        Gil gil = Gil.PROCESS;
+        gil.acquire();
+        try {
+            return switch (request.path()) {
+                case "/io" -> {
+                    Integer ms = millis(request, 10);
+                    if (ms == null) {
+                        yield badMillis();
+                    }
+                    gil.blocking(() -> Thread.sleep(ms));
+                    yield ioDone(ms);
                 }
-                Thread.sleep(ms);
-                yield ioDone(ms);
-            }
-            default -> common(request);
-        };
+                default -> common(request);
+            };
+        } finally {
+            gil.release();
+        }
     }
 
     /** Runs on the event loop under {@code async}: only {@code /io} waits, and it uses a timer. */
@@ -70,7 +78,12 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
             }
             return context.delay(Duration.ofMillis(ms)).thenApply(ignored -> ioDone(ms));
         }
-        return CompletableFuture.completedFuture(common(request));
+        Gil.PROCESS.acquire();
+        try {
+            return CompletableFuture.completedFuture(common(request));
+        } finally {
+            Gil.PROCESS.release();
+        }
     }
 
     private Response common(Request request) {

@@ -85,8 +85,8 @@ public final class TrainingRun {
         app.lifecycle().started(new WorkerInfo(ProcessHandle.current().pid(), 0, 0, model.name()));
         EventLoopGroup binder = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         ListenSocket socket = ListenSocket.bind(binder, new BindAddress("127.0.0.1", 0), 16, "0600");
-        HttpServer server = HttpServer.start(List.of(socket.fd()), List.of(socket.address()), config.ioThreads(),
-                model, HttpOptions.from(config));
+        HttpServer server = HttpServer.start(config.ioThreads(), model, HttpOptions.from(config));
+        server.listen(socket.fd(), socket.address());
         try {
             request(socket.address().port(), REQUESTS);
         } finally {
