@@ -27,19 +27,23 @@ class BenchHarnessIT {
                 "Helidon, 1 carrier", "Gunicorn sync, 1 worker", "Gunicorn gthread, 1x8", "Uvicorn, 1 worker");
 
         String output = run("--smoke");
+        // The harness's own diagnostics (building the peers, ...) go to stderr; the systems to stdout.
         for (String system : systems) {
             assertThat(output).as(output).contains("smoke ok: " + system + "\n");
         }
         assertThat(output).doesNotContain("FAILED");
     }
 
+    /** Runs the harness; returns its standard output (its diagnostics, on standard error, go into failures). */
     private static String run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(HerdProcess.HOME.resolve("bench/peers.sh").toString()));
         command.addAll(List.of(args));
-        Path log = Files.createTempFile("herd-bench-smoke", ".log");
+        Path out = Files.createTempFile("herd-bench-smoke", ".out");
+        Path err = Files.createTempFile("herd-bench-smoke", ".err");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().put("HERD_NO_BUILD", "1");
             Process process = builder.start();
@@ -48,13 +52,14 @@ class BenchHarnessIT {
                 process.destroy();
                 process.waitFor(30, TimeUnit.SECONDS);
                 throw new AssertionError("bench/peers.sh " + String.join(" ", args) + " did not finish:\n"
-                        + Files.readString(log));
+                        + Files.readString(out) + Files.readString(err));
             }
-            String text = Files.readString(log, StandardCharsets.UTF_8);
-            assertThat(process.exitValue()).as(text).isZero();
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            assertThat(process.exitValue()).as(text + Files.readString(err, StandardCharsets.UTF_8)).isZero();
             return text;
         } finally {
-            Files.deleteIfExists(log);
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
     }
 }
