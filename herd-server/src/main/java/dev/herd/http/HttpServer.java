@@ -107,8 +107,9 @@ public final class HttpServer {
 
     /**
      * Serves a connection the master accepted and handed over as a descriptor: on the calling
-     * event loop when called on one of this server's, else on the next. Any thread. A connection adopted while draining still gets its answer (with
-     * {@code Connection: close}), since its idle limit is then already the drain's.
+     * event loop when called on one of this server's, else on the next. Any thread. A connection
+     * adopted while draining still gets its answer (with {@code Connection: close}), since its
+     * idle limit is then already the drain's.
      *
      * @param address the listener it was accepted on, which decides its channel class
      */
