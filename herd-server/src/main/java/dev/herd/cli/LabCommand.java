@@ -7,7 +7,6 @@ import dev.herd.lab.Lab;
 import dev.herd.lab.LabOptions;
 import dev.herd.lab.LabReport;
 import dev.herd.lab.TextReport;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -96,15 +95,9 @@ final class LabCommand {
             return LoadCommand.run(Arrays.copyOfRange(args, 1, args.length));
         }
         LabCommand command = new LabCommand();
-        CommandLine commandLine = new CommandLine(command);
-        try {
-            commandLine.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            return usageError(e.getMessage());
-        }
-        if (command.help) {
-            commandLine.usage(System.out);
-            return ExitCodes.OK;
+        Integer parsed = PicocliCommand.parse(command, args, "herd lab");
+        if (parsed != null) {
+            return parsed;
         }
         String problem = command.problem();
         if (problem != null) {
@@ -175,7 +168,6 @@ final class LabCommand {
     }
 
     private static int usageError(String message) {
-        System.err.println("herd lab: " + message.lines().findFirst().orElse(message));
-        return ExitCodes.USAGE;
+        return PicocliCommand.usageError("herd lab", message);
     }
 }

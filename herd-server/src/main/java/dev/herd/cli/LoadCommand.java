@@ -5,7 +5,6 @@ import dev.herd.lab.LoadGenerator;
 import dev.herd.lab.LoadResult;
 import dev.herd.lab.LoadSpec;
 import dev.herd.lab.RequestMix;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,15 +50,9 @@ final class LoadCommand {
 
     static int run(String[] args) {
         LoadCommand command = new LoadCommand();
-        CommandLine commandLine = new CommandLine(command);
-        try {
-            commandLine.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            return usageError(e.getMessage());
-        }
-        if (command.help) {
-            commandLine.usage(System.out);
-            return ExitCodes.OK;
+        Integer parsed = PicocliCommand.parse(command, args, "herd lab load");
+        if (parsed != null) {
+            return parsed;
         }
         URI url = command.url;
         if (!"http".equals(url.getScheme()) || url.getHost() == null || url.getPort() < 1) {
@@ -88,7 +81,6 @@ final class LoadCommand {
     }
 
     private static int usageError(String message) {
-        System.err.println("herd lab load: " + message.lines().findFirst().orElse(message));
-        return ExitCodes.USAGE;
+        return PicocliCommand.usageError("herd lab load", message);
     }
 }

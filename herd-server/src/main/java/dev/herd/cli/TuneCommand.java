@@ -4,7 +4,6 @@ import dev.herd.ExitCodes;
 import dev.herd.lab.JsonReport;
 import dev.herd.lab.Lab;
 import dev.herd.lab.Tune;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -57,19 +56,9 @@ final class TuneCommand {
 
     static int run(String[] args) {
         TuneCommand command = new TuneCommand();
-        CommandLine commandLine = new CommandLine(command);
-        try {
-            commandLine.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            if (commandLine.isUsageHelpRequested()) {
-                commandLine.usage(System.out);
-                return ExitCodes.OK;
-            }
-            return usageError(e.getMessage());
-        }
-        if (command.help) {
-            commandLine.usage(System.out);
-            return ExitCodes.OK;
+        Integer parsed = PicocliCommand.parse(command, args, "herd tune");
+        if (parsed != null) {
+            return parsed;
         }
         if (!command.path.startsWith("/")) {
             return usageError("--path must start with /, got '" + command.path + "'");
@@ -97,7 +86,6 @@ final class TuneCommand {
     }
 
     private static int usageError(String message) {
-        System.err.println("herd tune: " + message.lines().findFirst().orElse(message));
-        return ExitCodes.USAGE;
+        return PicocliCommand.usageError("herd tune", message);
     }
 }
