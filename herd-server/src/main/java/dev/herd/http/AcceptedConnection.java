@@ -4,9 +4,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.unix.UnixChannel;
 
 /**
- * A connection the master accepted on a listening socket, not read from, to be handed to a
- * worker as a descriptor. Once the descriptor is sent (the kernel then holds its own reference)
- * the master closes its copy; the connection lives on in the worker.
+ * A connection the master accepted on a listening socket, to be handed to a worker as a
+ * descriptor. The channel is never registered with an event loop, so nothing in the master
+ * reads from it (see ListenSocket). The master closes its copy once the worker has taken the
+ * connection; it lives on in the worker.
  */
 public final class AcceptedConnection {
 
@@ -27,7 +28,8 @@ public final class AcceptedConnection {
 
     /** Closes the master's copy; the client sees nothing if a worker holds the connection. */
     public void close() {
-        channel.close();
+        // Unregistered: the pipeline's close needs an event loop; closing the socket is all there is.
+        channel.unsafe().closeForcibly();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.herd.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 
@@ -35,6 +36,8 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        // A client's FIN ends its requests, not the answers to them (HttpRequestChannelHandler).
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         connections.add(channel);
         channel.pipeline()
                 .addLast("encoder", new HttpResponseEncoder())

@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
@@ -73,6 +74,8 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private boolean busy;
     /** A request was refused: its answer is out, our side is shut, and all input is dropped. */
     private boolean lingering;
+    /** The client shut its side (half-close, or gone): what it sent is answered, then the connection closes. */
+    private boolean inputClosed;
 
     HttpRequestChannelHandler(RequestDispatcher dispatcher, ServerStats stats, HttpOptions.Timeouts timeouts,
                               ForwardedHeaders forwarded, AccessLog accessLog) {
@@ -130,6 +133,8 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
             reading = true;
             idleTimer.cancel();
             readTimer.arm(ctx, timeouts.read(), () -> readTimedOut(ctx));
+        } else if (event instanceof ChannelInputShutdownEvent) {
+            clientDoneSending(ctx);
         } else if (event == DRAIN) {
             // Closing an idle keep-alive connection at once would race with a client that is
             // sending its next request on it right now: that request would fail, and reloads
@@ -148,6 +153,23 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         // I/O errors (reset by peer and the like) end the connection, never the worker.
         log.debug("connection error: {}", cause.toString());
         ctx.close();
+    }
+
+    /**
+     * The client will send nothing more: it half-closed after its request (as {@code nc -N} and
+     * some scripts do) or closed. A request it completed is still answered, as Gunicorn and Puma
+     * answer it, with {@code Connection: close}; a request cut short can never complete and is
+     * dropped (the decoder has already answered one cut off in its headers with 400).
+     */
+    private void clientDoneSending(ChannelHandlerContext ctx) {
+        inputClosed = true;
+        if (reading) {
+            reading = false;
+            readTimer.cancel();
+        }
+        if (lingering || idle()) {
+            ctx.close();
+        }
     }
 
     private boolean idle() {
@@ -293,7 +315,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         ChannelHandlerContext ctx = exchange.ctx;
         HttpRequest request = exchange.nettyRequest;
         boolean keepOpen = HttpUtil.isKeepAlive(request) && !forceClose && !stats.draining
-                && !timeouts.keepAlive().isZero();
+                && !timeouts.keepAlive().isZero() && !(inputClosed && pending.isEmpty());
         FullHttpResponse nettyResponse = HttpResponses.fromApp(response, request.protocolVersion(),
                 request.method().equals(HttpMethod.HEAD), keepOpen);
         long bodyBytes = nettyResponse.content().readableBytes();

@@ -32,13 +32,17 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * A listening socket, TCP or unix, bound by the master and never accepted on by it: auto-read
- * is off, so connections wait in the kernel's accept queue until a worker, holding a copy of
- * the descriptor, accepts them. Because that queue belongs to the socket and not to any worker,
- * a worker that dies or restarts loses no queued connection. A unix socket's file is made with
- * {@code --bind-mode} permissions and removed when the socket closes.
+ * A listening socket, TCP or unix, bound by the master and kept by it for its whole life.
+ * Under the shared socket the master never accepts on it: workers, holding a copy of the
+ * descriptor, accept from the kernel's queue, which belongs to the socket and not to any
+ * worker, so a worker that dies or restarts loses no queued connection. When the master does
+ * accept ({@link #acceptInto}), it only passes the connections on. A unix socket's file is
+ * made with {@code --bind-mode} permissions and removed when the socket closes.
  */
 public final class ListenSocket {
+
+    /** Accepted per wake-up while the master accepts (least-busy, orphaned reuseport slots). */
+    private static final int ACCEPTS_PER_WAKEUP = 16;
 
     private final Channel channel;
     private final BindAddress address;
@@ -73,9 +77,10 @@ public final class ListenSocket {
                 .group(group)
                 .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.AUTO_READ, false)
-                // Accepted only to be handed to a worker: the master never reads a byte of them.
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(accepted);
+                .option(ChannelOption.RECVBUF_ALLOCATOR, Reads.upTo(ACCEPTS_PER_WAKEUP))
+                // Sees each accepted connection before ServerBootstrap's acceptor would register it.
+                .handler(accepted)
+                .childHandler(new ChannelInboundHandlerAdapter());
         if (requested.isUnix()) {
             Path file = Path.of(requested.path());
             removeStaleSocket(file);
@@ -191,18 +196,27 @@ public final class ListenSocket {
         }
     }
 
-    /** Passes each accepted connection to the sink; without one (never asked to accept) closes it. */
+    /**
+     * Passes each accepted connection to the sink, or closes it without one (never asked to
+     * accept). It does not pass them on: a connection the master accepts is never registered
+     * with its event loop, because a registered socket can be read. Netty reads on a peer's
+     * half-close (EPOLLRDHUP) whatever the channel's auto-read, and an epoll event still queued
+     * for a descriptor the master just closed is delivered to the next connection accepted on
+     * the same number; either way the master would swallow a request that the worker it was
+     * handed to then waits for.
+     */
     @ChannelHandler.Sharable
     private static final class AcceptedChannelHandler extends ChannelInboundHandlerAdapter {
         private volatile Consumer<AcceptedConnection> sink;
 
         @Override
-        public void channelActive(ChannelHandlerContext ctx) {
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Channel connection = (Channel) msg;
             Consumer<AcceptedConnection> to = sink;
             if (to == null) {
-                ctx.close();
+                connection.unsafe().closeForcibly();
             } else {
-                to.accept(new AcceptedConnection(ctx.channel()));
+                to.accept(new AcceptedConnection(connection));
             }
         }
     }
