@@ -5,13 +5,17 @@
 # with each worker's share of the requests; then /hello under shared and least-busy; then the
 # requests that fail when a worker is killed with -9 under load, in each mode. Also /hello with
 # Connection: close, where least-busy pays one handoff per request.
-# Bounded: every wrk run lasts DURATION seconds (after a 3 s warm-up). Needs wrk.
+# Bounded: every wrk run lasts DURATION seconds, after WARMUP seconds (default 15) of the same
+# load thrown away: each worker's JIT compiles for 6-15 s under load (C2 used a tenth of a core
+# through the first 10 s of /cpu), and two workers compile twice, so a short warm-up charges
+# that to the 2-worker runs. Needs wrk.
 #   bench/balance.sh [DURATION] [CONNECTIONS] [MODELS]      e.g. bench/balance.sh 10 64 "virtual async"
 set -euo pipefail
 HERD_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 duration=${1:-10}
 connections=${2:-64}
 models=${3:-sync threads virtual async}
+warmup=${WARMUP:-15}
 cores=$(nproc)
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 HERD_NO_BUILD=0 "$HERD_HOME/herd" version >/dev/null   # builds once, up front
@@ -77,7 +81,7 @@ shares() { # "pid:before ..." "pid:after ..." -> "a% / b%"
 
 measure() { # workers model balance path -> "req/s p99 errors share"
   start_herd "$1" "$2" "$3"
-  wrk -t1 -c"$connections" -d3s "http://127.0.0.1:$port$4" >/dev/null 2>&1 || true
+  wrk -t1 -c"$connections" -d"${warmup}s" "http://127.0.0.1:$port$4" >/dev/null 2>&1 || true
   sleep 1.2
   local before after result
   before=$(worker_requests)
@@ -88,7 +92,7 @@ measure() { # workers model balance path -> "req/s p99 errors share"
   echo "$result $(shares "$before" "$after")"
 }
 
-echo "## /cpu (1 ms of CPU), wrk -t1 -c$connections -d${duration}s, keep-alive, $cores cores"
+echo "## /cpu (1 ms of CPU), wrk -t1 -c$connections -d${duration}s after ${warmup} s of warm-up, keep-alive, $cores cores"
 echo
 echo "fair p99 bound = connections / throughput (Little's law: every request waits the mean)"
 echo
@@ -126,7 +130,7 @@ echo "|---|---|---|---|"
 close_rps=
 for balance in shared reuseport least-busy; do
   start_herd 2 async "$balance"
-  wrk -t1 -c"$connections" -d3s -H "Connection: close" "http://127.0.0.1:$port/hello" >/dev/null 2>&1 || true
+  wrk -t1 -c"$connections" -d"${warmup}s" -H "Connection: close" "http://127.0.0.1:$port/hello" >/dev/null 2>&1 || true
   read -r rps p99 _ <<<"$(wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Connection: close" \
     "http://127.0.0.1:$port/hello" 2>/dev/null | awk '/Requests\/sec/ {r=$2} /^ +99%/ {p=$2} END {print r, p}')"
   stop_herd
