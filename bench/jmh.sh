@@ -9,5 +9,5 @@ HERD_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
 (cd "$HERD_HOME" && mvn -B -ntp -q -Pjmh -pl bench/jmh -am -DskipTests package) >&2
 jmh="$HERD_HOME/bench/jmh/target"
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$jmh/herd-jmh-0.1.0-SNAPSHOT.jar:$jmh/lib/*" \
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$jmh/herd-jmh-0.1.0-SNAPSHOT.jar:$jmh/lib/*" \
   org.openjdk.jmh.Main "$@"

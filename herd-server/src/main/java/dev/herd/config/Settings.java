@@ -85,7 +85,9 @@ public final class Settings {
             "JVM options for each worker process, separated by spaces. The default favours small workers:"
                     + " the serial collector with a small initial heap (it grows with the live data; a large"
                     + " young generation would be touched whole under load and cost each worker tens of MiB),"
-                    + " and an out-of-memory error ends the worker so that the master replaces it.");
+                    + " and an out-of-memory error ends the worker so that the master replaces it. herd always"
+                    + " adds --enable-native-access=ALL-UNNAMED and --sun-misc-unsafe-memory-access=allow (Netty's"
+                    + " native transport, and its fast buffers).");
 
     public static final Setting<String> AOT_CACHE = declare(
             "aot-cache", null, Section.WORKERS, ValueType.STRING, "", v -> null,

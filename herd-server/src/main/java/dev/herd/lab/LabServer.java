@@ -83,8 +83,8 @@ final class LabServer implements AutoCloseable {
         }
         String oneCpu = spec.pinned() ? " -XX:ActiveProcessorCount=1" : "";
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xss512k", "-Xmx128m"));
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m"));
         if (spec.pinned()) {
             command.add("-XX:ActiveProcessorCount=1");
         }

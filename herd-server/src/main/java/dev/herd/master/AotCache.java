@@ -145,7 +145,7 @@ final class AotCache {
     private static List<String> command(Config config, Path partial) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(WorkerLauncher.ACCESS_OPTIONS);
         command.addAll(config.workerJvmOpts());
         command.add("-XX:AOTCacheOutput=" + partial);
         command.add("-Dherd.log.level=warn");

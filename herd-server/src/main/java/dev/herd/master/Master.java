@@ -13,7 +13,7 @@ import dev.herd.ipc.ControlConnection;
 import dev.herd.ipc.ControlServer;
 import dev.herd.ipc.ControlSocketLocation;
 import dev.herd.ipc.Message;
-import dev.herd.logging.LogConfigurator;
+import dev.herd.logging.HerdLogging;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -455,7 +455,7 @@ public final class Master {
     }
 
     private void reopenLogs() {
-        LogConfigurator.reopen();
+        HerdLogging.reopen();
         for (WorkerHandle worker : workers) {
             if (worker.connection() != null) {
                 worker.connection().send(new Message.ReopenLogs());

@@ -14,7 +14,7 @@ import dev.herd.http.HttpOptions;
 import dev.herd.http.HttpServer;
 import dev.herd.ipc.ControlClient;
 import dev.herd.ipc.Message;
-import dev.herd.logging.LogConfigurator;
+import dev.herd.logging.HerdLogging;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -118,7 +118,7 @@ final class Worker {
                     return drain(server, handoffs, model, app, Duration.ofMillis(stop.graceMillis()));
                 }
                 case Message.ReopenLogs reopen -> {
-                    LogConfigurator.reopen();
+                    HerdLogging.reopen();
                     server.reopenLogs();
                 }
                 case Message other -> log.warn("ignoring unexpected control message {}", other);
