@@ -381,11 +381,14 @@ def usage_error(message):
 def main():
     parser = argparse.ArgumentParser(prog="bench/peers.sh", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=2, help="rounds over all systems (default 2)")
-    parser.add_argument("--duration", type=int, default=2, help="seconds of each measured wrk run (default 2)")
-    parser.add_argument("--warmup", type=int, default=1,
-                        help="seconds of the warm-up run before each measurement, thrown away (default 1)")
-    parser.add_argument("--system-warmup", type=int, default=3,
-                        help="seconds of /hello thrown away after each start, before any measurement (default 3)")
+    parser.add_argument("--duration", type=int, default=3, help="seconds of each measured wrk run (default 3)")
+    # Long enough for the JIT: a herd worker's C2 compiler is busy for 6-15 s under new load,
+    # and two workers compile twice on the same cores (shorter warm-ups made 2 workers look
+    # slower than 1).
+    parser.add_argument("--warmup", type=int, default=5,
+                        help="seconds of the warm-up run before each measurement, thrown away (default 5)")
+    parser.add_argument("--system-warmup", type=int, default=10,
+                        help="seconds of /hello thrown away after each start, before any measurement (default 10)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (default 64)")
     parser.add_argument("--only", default="", help="a regex: run only the systems whose name matches it")
     parser.add_argument("--smoke", action="store_true", help="start, check and stop each system; time nothing")

@@ -45,8 +45,8 @@ class HerdLoggingTest {
         log.debug("not at info");
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).matches(
-                "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  \\[worker 3 4242] worker 1 pid=77 ready");
+        assertThat(lines.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)"
+                + " INFO  \\[worker 3 4242] worker 1 pid=77 ready");
         assertThat(lines.get(1)).endsWith(" WARN  [worker 3 4242] slow");
     }
 
