@@ -55,6 +55,7 @@ def jvm_peer(name, main_class, threads):
     # The same worker JVM options herd uses by default, so the JVMs differ only by their code.
     return System(name, [java(), "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                          "-XX:+UseSerialGC", "-Xms16m", "-XX:+ExitOnOutOfMemoryError", "-Xss512k",
+                         "-XX:TrimNativeHeapInterval=2000",
                          "-cp", PEERS_JAR + ":" + PEERS_LIB + "/*", "dev.herd.bench.peers." + main_class,
                          "{port}", str(threads)],
                   ready_line=r" ready port=")
