@@ -159,11 +159,19 @@ public final class HttpServer {
      */
     public void drain() {
         stats.draining = true;
-        for (Channel listener : listeners) {
-            listener.close().syncUninterruptibly();
-        }
+        stopAccepting();
         for (Channel connection : connections) {
             connection.pipeline().fireUserEventTriggered(HttpRequestChannelHandler.DRAIN);
+        }
+    }
+
+    /**
+     * Closes this worker's copies of the listening sockets: connections then queue for the other
+     * workers (the master keeps the sockets). Connections already accepted are served as before.
+     */
+    public void stopAccepting() {
+        for (Channel listener : listeners) {
+            listener.close().syncUninterruptibly();
         }
     }
 

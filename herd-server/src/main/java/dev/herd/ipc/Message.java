@@ -97,6 +97,14 @@ public sealed interface Message {
     record ReopenLogs() implements Message {
     }
 
+    /**
+     * The master has given up on this worker (no heartbeat) and kills it shortly, after its
+     * thread dump: accept nothing more, so that no new connection dies with it. A worker whose
+     * handlers hang often still has a live event loop that would go on accepting.
+     */
+    record StopAccepting() implements Message {
+    }
+
     /** A control command from {@code herd ctl}, e.g. {@code scale} with {@code ["4"]}. */
     record Command(String name, List<String> args) implements Message {
     }

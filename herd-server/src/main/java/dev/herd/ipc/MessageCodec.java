@@ -44,6 +44,7 @@ public final class MessageCodec {
     private static final byte HANDOFF = 11;
     private static final byte LOAD = 12;
     private static final byte TAKEN = 13;
+    private static final byte STOP_ACCEPTING = 14;
 
     private MessageCodec() {
     }
@@ -97,6 +98,7 @@ public final class MessageCodec {
                     out.writeUTF(reason);
                 }
                 case Message.ReopenLogs() -> out.writeByte(REOPEN_LOGS);
+                case Message.StopAccepting() -> out.writeByte(STOP_ACCEPTING);
                 case Message.Command(String name, List<String> args) -> {
                     out.writeByte(COMMAND);
                     out.writeUTF(name);
@@ -136,6 +138,7 @@ public final class MessageCodec {
             case STOP -> new Message.Stop(in.readLong());
             case RETIRE -> new Message.Retire(in.readUTF());
             case REOPEN_LOGS -> new Message.ReopenLogs();
+            case STOP_ACCEPTING -> new Message.StopAccepting();
             case COMMAND -> new Message.Command(in.readUTF(), readList(in));
             case REPLY -> new Message.Reply(in.readInt(), readLongString(in));
             default -> throw new IOException("unknown message tag " + tag);

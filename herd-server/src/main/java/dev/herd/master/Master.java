@@ -173,6 +173,11 @@ public final class Master {
                     if (silentNanos > own.timeout().toNanos()) {
                         log.error("{} timed out: no heartbeat for {} ms; thread dump follows, then kill",
                                 worker, TimeUnit.NANOSECONDS.toMillis(silentNanos));
+                        // Its event loop may still accept (only a handler hangs): stop that first,
+                        // or connections accepted in the next DUMP_NANOS die with it.
+                        if (worker.connection() != null) {
+                            worker.connection().send(new Message.StopAccepting());
+                        }
                         WorkerLauncher.requestThreadDump(worker.pid());
                         kill(worker, now + DUMP_NANOS);
                     }
@@ -277,8 +282,9 @@ public final class Master {
             case Message.Retire(String reason) -> workers.byConnection(connection).ifPresent(w -> retire(w, reason));
             case Message.Command(String name, java.util.List<String> args) -> commands.run(connection, name, args);
             // What only the master sends, and balancing messages, which the I/O loop handles itself.
-            case Message.Welcome _, Message.Stop _, Message.ReopenLogs _, Message.Reply _, Message.Handoff _,
-                 Message.Load _, Message.Taken _ -> log.warn("unexpected {} on the control socket", message);
+            case Message.Welcome _, Message.Stop _, Message.ReopenLogs _, Message.StopAccepting _, Message.Reply _,
+                 Message.Handoff _, Message.Load _, Message.Taken _ ->
+                    log.warn("unexpected {} on the control socket", message);
         }
     }
 

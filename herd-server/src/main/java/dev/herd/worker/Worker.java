@@ -117,6 +117,10 @@ final class Worker {
                 case Message.Stop stop -> {
                     return drain(server, handoffs, model, app, Duration.ofMillis(stop.graceMillis()));
                 }
+                case Message.StopAccepting stopAccepting -> {
+                    log.warn("the master gave up on this worker: accepting no more connections");
+                    server.stopAccepting();
+                }
                 case Message.ReopenLogs reopen -> {
                     HerdLogging.reopen();
                     server.reopenLogs();

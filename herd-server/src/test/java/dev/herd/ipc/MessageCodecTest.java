@@ -30,6 +30,7 @@ class MessageCodecTest {
                 new Message.Stop(30_000),
                 new Message.Retire("served 1000 requests"),
                 new Message.ReopenLogs(),
+                new Message.StopAccepting(),
                 new Message.Command("scale", List.of("4")),
                 new Message.Reply(0, "é".repeat(70_000)));
         for (Message message : messages) {

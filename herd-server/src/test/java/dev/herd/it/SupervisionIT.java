@@ -77,6 +77,11 @@ class SupervisionIT {
                     Duration.ofSeconds(10));
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertThat(tookMillis).isGreaterThanOrEqualTo(1500);
+            // Sent while the hung worker still lives (its thread dump comes first): it must not
+            // take the connection, which waits in the socket's queue for the replacement.
+            Thread.sleep(200);
+            HttpResponse<String> meanwhile = herd.get("/hello", Duration.ofSeconds(20));
+            assertThat(meanwhile.statusCode()).isEqualTo(200);
             herd.awaitLog(Pattern.compile("Full thread dump"), linesBefore, Duration.ofSeconds(5));
             herd.awaitLog(Pattern.compile("worker 1 pid=\\d+ ready"), linesBefore, Duration.ofSeconds(20));
             HttpResponse<String> after = herd.get("/hello");
