@@ -86,8 +86,8 @@ final class SettingsCommandLine {
                 .type(setting.repeatable() ? List.class : String.class)
                 .auxiliaryTypes(String.class)
                 .arity("1")
-                .description(setting.help() + (fallback.isEmpty() ? "" : " Default: " + fallback + ".")
-                        + " Env: " + setting.envName() + ".")
+                .description(literal(setting.help() + (fallback.isEmpty() ? "" : " Default: " + fallback + ".")
+                        + " Env: " + setting.envName() + "."))
                 .build();
     }
 
@@ -97,7 +97,12 @@ final class SettingsCommandLine {
                 .index("0")
                 .arity("0..1")
                 .type(String.class)
-                .description(setting.help())
+                .description(literal(setting.help()))
                 .build();
+    }
+
+    /** picocli reads descriptions as format strings; the access-log format's default is full of '%'. */
+    private static String literal(String text) {
+        return text.replace("%", "%%");
     }
 }

@@ -276,7 +276,8 @@ public final class Master {
         switch (message) {
             case Message.Hello(long workerPid, int index, int workerGeneration) -> welcome(connection, workerPid);
             case Message.AwaitingListeners() -> workers.byConnection(connection).ifPresent(w -> sendListeners(w));
-            case Message.Ready(long bootMillis) -> workers.byConnection(connection).ifPresent(w -> ready(w, bootMillis));
+            case Message.Ready(long bootMillis) ->
+                    workers.byConnection(connection).ifPresent(w -> ready(w, bootMillis));
             case Message.Heartbeat(long requests, int inFlight, int connections) -> workers.byConnection(connection)
                     .ifPresent(w -> w.heartbeat(now, requests, inFlight, connections));
             case Message.Retire(String reason) -> workers.byConnection(connection).ifPresent(w -> retire(w, reason));
@@ -455,7 +456,8 @@ public final class Master {
                 generation, targetWorkers, listeners.addresses().stream().map(BindAddress::toString).toList(),
                 System.nanoTime() - startedNanos, reloading);
         List<WorkerHandle> sorted = workers.matching(w -> true).stream()
-                .sorted(java.util.Comparator.comparingInt(WorkerHandle::generation).thenComparingInt(WorkerHandle::index))
+                .sorted(java.util.Comparator.comparingInt(WorkerHandle::generation)
+                        .thenComparingInt(WorkerHandle::index))
                 .toList();
         return new StatusReport(view, sorted, System.nanoTime());
     }
