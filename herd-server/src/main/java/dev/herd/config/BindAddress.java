@@ -1,5 +1,7 @@
 package dev.herd.config;
 
+import java.util.List;
+
 /**
  * An address to listen on, as given to {@code -b/--bind}: TCP as {@code HOST:PORT},
  * {@code [IPV6]:PORT}, or {@code :PORT} for all interfaces (port 0 asks the kernel for a free
@@ -79,6 +81,23 @@ public record BindAddress(String host, int port, String path) {
 
     public boolean isUnix() {
         return path != null;
+    }
+
+    /**
+     * Whether {@code wanted} asks for the addresses in {@code have}, in order; a wanted port 0
+     * matches the port it got. A reload may keep the sockets only when this holds.
+     */
+    public static boolean sameAddresses(List<BindAddress> wanted, List<BindAddress> have) {
+        if (wanted.size() != have.size()) {
+            return false;
+        }
+        for (int i = 0; i < wanted.size(); i++) {
+            BindAddress w = wanted.get(i);
+            if (!w.equals(have.get(i)) && !(w.port() == 0 && w.withPort(have.get(i).port()).equals(have.get(i)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The same address with the port the kernel chose; a unix address is returned as it is. */

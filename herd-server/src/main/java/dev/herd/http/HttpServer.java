@@ -39,7 +39,7 @@ public final class HttpServer {
      * a loop busy with handlers (async) the 64th connection of a burst waited 64 turns, over a
      * second. Not more, so that one worker does not take a whole burst.
      */
-    private static final int ACCEPTS_PER_WAKEUP = 16;
+    static final int ACCEPTS_PER_WAKEUP = 16;
 
     private final EventLoopGroup loops;
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();

@@ -41,9 +41,6 @@ import java.util.function.Consumer;
  */
 public final class ListenSocket {
 
-    /** Accepted per wake-up while the master accepts (least-busy, orphaned reuseport slots). */
-    private static final int ACCEPTS_PER_WAKEUP = 16;
-
     private final Channel channel;
     private final BindAddress address;
     private final AcceptedChannelHandler accepted;
@@ -77,7 +74,7 @@ public final class ListenSocket {
                 .group(group)
                 .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.RECVBUF_ALLOCATOR, Reads.upTo(ACCEPTS_PER_WAKEUP))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, Reads.upTo(HttpServer.ACCEPTS_PER_WAKEUP))
                 // Sees each accepted connection before ServerBootstrap's acceptor would register it.
                 .handler(accepted)
                 .childHandler(new ChannelInboundHandlerAdapter());

@@ -43,8 +43,6 @@ public final class Master {
     private static final Logger log = LoggerFactory.getLogger(Master.class);
     /** How often the loop wakes without events, to check timeouts. */
     private static final long TICK_MILLIS = 100;
-    /** Time a timed-out worker gets to print its thread dump before it is killed. */
-    private static final long DUMP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** Failed boots in a row, with no worker booting between them, after which the master gives up. */
     private static final int MAX_BOOT_FAILURES = 5;
 
@@ -96,7 +94,7 @@ public final class Master {
             while (state != State.STOPPED) {
                 handleEvents();
                 stopTimedOutWorkers();
-                killOverdueWorkers();
+                Watchdog.destroyDue(workers, System.nanoTime());
                 spawnMissingWorkers();
                 advanceReload();
                 announceReady();
@@ -164,41 +162,8 @@ public final class Master {
 
     /** Kills workers whose heartbeat stopped for --timeout, or whose boot took past --boot-timeout. */
     private void stopTimedOutWorkers() {
-        long now = System.nanoTime();
-        for (WorkerHandle worker : workers) {
-            Config own = worker.config();
-            switch (worker.state()) {
-                case READY, RETIRING, STOPPING -> {
-                    long silentNanos = now - worker.lastHeartbeatNanos();
-                    if (silentNanos > own.timeout().toNanos()) {
-                        log.error("{} timed out: no heartbeat for {} ms; thread dump follows, then kill",
-                                worker, TimeUnit.NANOSECONDS.toMillis(silentNanos));
-                        // Its event loop may still accept (only a handler hangs): stop that first,
-                        // or connections accepted in the next DUMP_NANOS die with it.
-                        if (worker.connection() != null) {
-                            worker.connection().send(new Message.StopAccepting());
-                        }
-                        WorkerLauncher.requestThreadDump(worker.pid());
-                        kill(worker, now + DUMP_NANOS);
-                    }
-                }
-                case BOOTING -> {
-                    if (now - worker.spawnedNanos() > own.bootTimeout().toNanos()) {
-                        log.error("{} did not boot within {} s; killing", worker, own.bootTimeout().toSeconds());
-                        kill(worker, now);
-                    }
-                }
-                case KILLED -> { }
-            }
-        }
-    }
-
-    private void killOverdueWorkers() {
-        long now = System.nanoTime();
-        for (WorkerHandle worker : workers) {
-            if (worker.state() == WorkerHandle.State.KILLED && now - worker.killAtNanos() >= 0) {
-                worker.process().destroyForcibly();
-            }
+        for (Watchdog.Verdict verdict : Watchdog.overdue(workers, System.nanoTime())) {
+            kill(verdict.worker(), verdict.killAtNanos());
         }
     }
 
@@ -377,7 +342,7 @@ public final class Master {
             log.error("reload refused, generation {} keeps serving: {}", generation, e.getMessage());
             throw new ControlCommands.Refused("reload refused: " + e.getMessage());
         }
-        if (!sameAddresses(next)) {
+        if (!BindAddress.sameAddresses(next.binds(), config.binds())) {
             log.warn("--bind changes need a restart; keeping {}", listenAddresses());
         }
         next = next.with(Settings.BIND, config.binds());
@@ -389,22 +354,6 @@ public final class Master {
         for (int slot = 1; slot <= targetWorkers; slot++) {
             spawnWorker(slot, reload.generation(), next);
         }
-    }
-
-    /** Whether {@code next} asks for the addresses already bound (port 0 matches the port it got). */
-    private boolean sameAddresses(Config next) {
-        List<BindAddress> wanted = next.binds();
-        List<BindAddress> have = config.binds();
-        if (wanted.size() != have.size()) {
-            return false;
-        }
-        for (int i = 0; i < wanted.size(); i++) {
-            BindAddress w = wanted.get(i);
-            if (!w.equals(have.get(i)) && !(w.port() == 0 && w.withPort(have.get(i).port()).equals(have.get(i)))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void abortReload(String why) {
