@@ -300,6 +300,8 @@ def measure(chosen, args, env, logdir):
                 if args.system_warmup > 0:
                     wrk(running.port, "/hello", args.connections, args.system_warmup)
                 for path in system.endpoints:
+                    if path not in args.endpoints:
+                        continue
                     if args.warmup > 0:
                         wrk(running.port, path, args.connections, args.warmup)
                     result = wrk(running.port, path, args.connections, args.duration)
@@ -391,6 +393,8 @@ def main():
     parser.add_argument("--system-warmup", type=int, default=10,
                         help="seconds of /hello thrown away after each start, before any measurement (default 10)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (default 64)")
+    parser.add_argument("--endpoints", default=",".join(ENDPOINTS),
+                        help="comma-separated: measure only these endpoints (default all: " + ",".join(ENDPOINTS) + ")")
     parser.add_argument("--only", default="", help="a regex: run only the systems whose name matches it")
     parser.add_argument("--smoke", action="store_true", help="start, check and stop each system; time nothing")
     parser.add_argument("--list", action="store_true", help="list the systems and exit")
@@ -399,6 +403,10 @@ def main():
     args = parser.parse_args()
     if args.rounds < 1 or args.duration < 1 or args.warmup < 0 or args.system_warmup < 0 or args.connections < 1:
         parser.error("--rounds, --duration and --connections must be at least 1, the warm-ups at least 0")
+    args.endpoints = tuple(e.strip() for e in args.endpoints.split(",") if e.strip())
+    unknown = [e for e in args.endpoints if e not in ENDPOINTS]
+    if unknown or not args.endpoints:
+        parser.error(f"--endpoints takes some of {','.join(ENDPOINTS)}, not {','.join(unknown) or 'nothing'}")
     try:
         chosen = [s for s in systems() if re.search(args.only, s.name)]
     except re.error as e:

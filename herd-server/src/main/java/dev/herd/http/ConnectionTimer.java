@@ -29,14 +29,19 @@ final class ConnectionTimer {
     private Runnable task;
 
     void arm(ChannelHandlerContext ctx, Duration delay, Runnable task) {
+        arm(ctx, ctx.executor().ticker().nanoTime(), delay, task);
+    }
+
+    /** @param nowNanos the loop's ticker now, when the caller has just read it */
+    void arm(ChannelHandlerContext ctx, long nowNanos, Duration delay, Runnable task) {
         EventExecutor loop = ctx.executor();
         this.task = task;
-        this.deadlineNanos = loop.ticker().nanoTime() + delay.toNanos();
+        this.deadlineNanos = nowNanos + delay.toNanos();
         if (scheduled == null || deadlineNanos - scheduledAtNanos < 0) {
             if (scheduled != null) {
                 scheduled.cancel(false);
             }
-            schedule(loop, delay.toNanos());
+            schedule(loop, nowNanos, delay.toNanos());
         }
     }
 
@@ -44,8 +49,8 @@ final class ConnectionTimer {
         task = null;
     }
 
-    private void schedule(EventExecutor loop, long delayNanos) {
-        scheduledAtNanos = loop.ticker().nanoTime() + delayNanos;
+    private void schedule(EventExecutor loop, long nowNanos, long delayNanos) {
+        scheduledAtNanos = nowNanos + delayNanos;
         scheduled = loop.schedule(() -> fire(loop), delayNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -55,9 +60,10 @@ final class ConnectionTimer {
         if (due == null) {
             return;
         }
-        long left = deadlineNanos - loop.ticker().nanoTime();
+        long now = loop.ticker().nanoTime();
+        long left = deadlineNanos - now;
         if (left > 0) {
-            schedule(loop, left);
+            schedule(loop, now, left);
         } else {
             task = null;
             due.run();

@@ -69,16 +69,32 @@ final class ForwardedHeaders {
      * @param headers  the request's header fields
      */
     Origin resolve(InetSocketAddress peer, boolean unixPeer, HttpHeaders headers) {
-        Origin direct = new Origin(peer, DEFAULT_SCHEME);
-        if (!trustsPeer(peer, unixPeer)) {
+        return resolveFrom(direct(peer), trustsPeer(peer, unixPeer), headers);
+    }
+
+    /**
+     * The same, for a connection that has worked out once what never changes on it.
+     *
+     * @param direct  {@link #direct} of the connection's peer
+     * @param trusted {@link #trustsPeer} of it
+     */
+    Origin resolveFrom(Origin direct, boolean trusted, HttpHeaders headers) {
+        if (!trusted) {
             return direct;
         }
-        List<String> forwarded = headers.getAll(FORWARDED);
-        if (!forwarded.isEmpty()) {
-            return fromForwarded(forwarded, direct);
+        if (headers.contains(FORWARDED)) {
+            return fromForwarded(headers.getAll(FORWARDED), direct);
+        }
+        if (!headers.contains(X_FORWARDED_FOR) && !headers.contains(X_FORWARDED_PROTO)) {
+            return direct;
         }
         return fromXForwarded(headers.getAll(X_FORWARDED_FOR),
                 headers.getAll(X_FORWARDED_PROTO), direct);
+    }
+
+    /** The peer as the client, when nothing trusted says otherwise. */
+    static Origin direct(InetSocketAddress peer) {
+        return new Origin(peer, DEFAULT_SCHEME);
     }
 
     boolean trustsPeer(InetSocketAddress peer, boolean unixPeer) {

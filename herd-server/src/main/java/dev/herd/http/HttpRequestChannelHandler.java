@@ -3,8 +3,11 @@ package dev.herd.http;
 import dev.herd.api.Headers;
 import dev.herd.api.Request;
 import dev.herd.api.Response;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -28,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +62,8 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpRequestChannelHandler.class);
     /** How long a refused client may go on sending (and being ignored) before its connection is closed. */
     private static final Duration LINGER = Duration.ofSeconds(2);
+    /** Shared by every request without a body: Request hands out copies of its body, never the array. */
+    private static final byte[] NO_BODY = new byte[0];
 
     private final RequestDispatcher dispatcher;
     private final ServerStats stats;
@@ -67,7 +73,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>(2);
     private final ConnectionTimer idleTimer = new ConnectionTimer();
     private final ConnectionTimer readTimer = new ConnectionTimer();
-    // idle (idle timer runs) -> reading: a request's first byte came (read timer runs) -> the
+    // idle (idle timer runs) -> reading: a read left a request unfinished (read timer runs) -> the
     // request is complete: busy while it is in the app and its response is written -> idle.
     // Requests complete while busy wait in pending; reading and busy can overlap (pipelining).
     private boolean reading;
@@ -76,6 +82,12 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private boolean lingering;
     /** The client shut its side (half-close, or gone): what it sent is answered, then the connection closes. */
     private boolean inputClosed;
+    /** The peer as the client, and whether it may say otherwise: fixed for the connection, so worked out once. */
+    private ForwardedHeaders.Origin directOrigin;
+    private boolean peerTrusted;
+    // The timers' tasks, made once: a keep-alive connection arms its timers on every request.
+    private Runnable closeIfIdle;
+    private Runnable readTimedOut;
 
     HttpRequestChannelHandler(RequestDispatcher dispatcher, ServerStats stats, HttpOptions.Timeouts timeouts,
                               ForwardedHeaders forwarded, AccessLog accessLog) {
@@ -87,10 +99,16 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        closeIfIdle = () -> closeIfIdle(ctx);
+        readTimedOut = () -> readTimedOut(ctx);
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
         stats.connections.incrementAndGet();
         // A new connection has --read-timeout to send its first request; silence is not a 408.
-        idleTimer.arm(ctx, idleLimit(timeouts.read()), () -> closeIfIdle(ctx));
+        idleTimer.arm(ctx, idleLimit(timeouts.read()), closeIfIdle);
         ctx.fireChannelActive();
     }
 
@@ -118,21 +136,22 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         }
         reading = false;
         readTimer.cancel();
+        idleTimer.cancel();
         pending.add(request);
         if (!busy) {
-            serveNext(ctx);
+            serveNext(ctx, now(ctx));
         }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event == StrictHttpRequestDecoder.REQUEST_STARTED) {
+        if (event == StrictHttpRequestDecoder.REQUEST_INCOMPLETE) {
             if (lingering) {
                 return;
             }
             reading = true;
             idleTimer.cancel();
-            readTimer.arm(ctx, timeouts.read(), () -> readTimedOut(ctx));
+            readTimer.arm(ctx, timeouts.read(), readTimedOut);
         } else if (event instanceof ChannelInputShutdownEvent) {
             clientDoneSending(ctx);
         } else if (event == DRAIN) {
@@ -141,7 +160,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
             // and scale-downs promise zero failed requests. So an idle connection gets a short
             // quiet period first; any request that comes is answered with Connection: close.
             if (idle()) {
-                idleTimer.arm(ctx, timeouts.drainIdle(), () -> closeIfIdle(ctx));
+                idleTimer.arm(ctx, timeouts.drainIdle(), closeIfIdle);
             }
         } else {
             ctx.fireUserEventTriggered(event);
@@ -176,6 +195,11 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         return !busy && !reading && pending.isEmpty();
     }
 
+    /** The connection's loop's clock, which its timers run on. */
+    private static long now(ChannelHandlerContext ctx) {
+        return ctx.executor().ticker().nanoTime();
+    }
+
     private void closeIfIdle(ChannelHandlerContext ctx) {
         if (idle()) {
             ctx.close();
@@ -197,20 +221,25 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         pending.add(new UnreadableHttpRequest(new HttpRejection(HttpResponseStatus.REQUEST_TIMEOUT,
                 "request not complete within " + timeouts.read().toMillis() + " ms")));
         if (!busy) {
-            serveNext(ctx);
+            serveNext(ctx, now(ctx));
         }
     }
 
-    private void serveNext(ChannelHandlerContext ctx) {
+    /**
+     * Takes the next complete request, or waits idle for one.
+     *
+     * @param nowNanos the loop's clock now ({@link #now}): read once per event, as it costs a system call on some machines
+     */
+    private void serveNext(ChannelHandlerContext ctx, long nowNanos) {
         FullHttpRequest request = pending.poll();
         if (request == null) {
             if (idle()) {
-                idleTimer.arm(ctx, idleLimit(timeouts.keepAlive()), () -> closeIfIdle(ctx));
+                idleTimer.arm(ctx, nowNanos, idleLimit(timeouts.keepAlive()), closeIfIdle);
             }
             return;
         }
         busy = true;
-        long startNanos = System.nanoTime();
+        long startNanos = nowNanos;
         Throwable failure = request.decoderResult().cause();
         HttpVersion version = request.protocolVersion();
         if (failure != null) {
@@ -241,24 +270,34 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     private ForwardedHeaders.Origin origin(Channel channel, HttpHeaders headers) {
-        InetSocketAddress peer = channel.remoteAddress() instanceof InetSocketAddress address ? address : null;
-        return forwarded.resolve(peer, channel instanceof DomainSocketChannel, headers);
+        if (directOrigin == null) {
+            InetSocketAddress peer = channel.remoteAddress() instanceof InetSocketAddress address ? address : null;
+            directOrigin = ForwardedHeaders.direct(peer);
+            peerTrusted = forwarded.trustsPeer(peer, channel instanceof DomainSocketChannel);
+        }
+        return forwarded.resolveFrom(directOrigin, peerTrusted, headers);
     }
 
     private static Request toRequest(FullHttpRequest nettyRequest, ForwardedHeaders.Origin origin) {
         Headers.Builder headers = Headers.builder();
-        for (Map.Entry<String, String> header : nettyRequest.headers()) {
-            headers.add(header.getKey(), header.getValue());
+        Iterator<Map.Entry<CharSequence, CharSequence>> fields = nettyRequest.headers().iteratorCharSequence();
+        while (fields.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> field = fields.next();
+            headers.add(RequestHeaderNames.lowerCase(field.getKey()), field.getValue().toString());
         }
         return Request.builder()
                 .method(nettyRequest.method().name())
                 .target(nettyRequest.uri())
                 .headers(headers.build())
-                .body(ByteBufUtil.getBytes(nettyRequest.content()))
+                .body(body(nettyRequest.content()))
                 .remoteAddress(origin.remoteAddress())
                 .scheme(origin.scheme())
                 .protocol(nettyRequest.protocolVersion().text())
                 .build();
+    }
+
+    private static byte[] body(ByteBuf content) {
+        return content.isReadable() ? ByteBufUtil.getBytes(content) : NO_BODY;
     }
 
     private static HttpResponseStatus statusFor(Throwable decoderFailure) {
@@ -281,7 +320,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         FullHttpResponse response = HttpResponses.refusal(status);
         long bodyBytes = response.content().readableBytes();
         ctx.writeAndFlush(response).addListener(future -> {
-            logAccess(logged, client, response, bodyBytes, startNanos);
+            logAccess(logged, client, response, bodyBytes, now(ctx) - startNanos);
             closeAfterRefusal(ctx);
         });
     }
@@ -312,26 +351,31 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
      */
     private void write(Exchange exchange, Response response, boolean forceClose) {
         exchange.cancelTimeout();
-        ChannelHandlerContext ctx = exchange.ctx;
         HttpRequest request = exchange.nettyRequest;
-        boolean keepOpen = HttpUtil.isKeepAlive(request) && !forceClose && !stats.draining
+        exchange.keepOpen = HttpUtil.isKeepAlive(request) && !forceClose && !stats.draining
                 && !timeouts.keepAlive().isZero() && !(inputClosed && pending.isEmpty());
-        FullHttpResponse nettyResponse = HttpResponses.fromApp(response, request.protocolVersion(),
-                request.method().equals(HttpMethod.HEAD), keepOpen);
-        long bodyBytes = nettyResponse.content().readableBytes();
-        ctx.writeAndFlush(nettyResponse).addListener(future -> {
-            stats.inFlight.decrementAndGet();
-            stats.requests.increment();
-            logAccess(request, exchange.client, nettyResponse, bodyBytes, exchange.startNanos);
-            busy = false;
-            if (!future.isSuccess()) {
-                ctx.close();
-            } else if (!keepOpen) {
-                closeAfterResponse(ctx);
-            } else {
-                serveNext(ctx);
-            }
-        });
+        exchange.nettyResponse = HttpResponses.fromApp(response, request.protocolVersion(),
+                request.method().equals(HttpMethod.HEAD), exchange.keepOpen);
+        exchange.bodyBytes = exchange.nettyResponse.content().readableBytes();
+        exchange.ctx.writeAndFlush(exchange.nettyResponse).addListener(exchange);
+    }
+
+    /** The response of {@code exchange} is out (or failed): on to the connection's next request. */
+    private void written(Exchange exchange, boolean success) {
+        ChannelHandlerContext ctx = exchange.ctx;
+        long now = now(ctx);
+        stats.inFlight.decrementAndGet();
+        stats.requests.increment();
+        logAccess(exchange.nettyRequest, exchange.client, exchange.nettyResponse, exchange.bodyBytes,
+                now - exchange.startNanos);
+        busy = false;
+        if (!success) {
+            ctx.close();
+        } else if (!exchange.keepOpen) {
+            closeAfterResponse(ctx);
+        } else {
+            serveNext(ctx, now);
+        }
     }
 
     /**
@@ -349,9 +393,9 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void logAccess(HttpRequest request, InetSocketAddress client, FullHttpResponse response, long bodyBytes,
-                           long startNanos) {
+                           long elapsedNanos) {
         if (accessLog.enabled()) {
-            accessLog.log(new AccessLogEntry(request, client, response, bodyBytes, System.nanoTime() - startNanos));
+            accessLog.log(new AccessLogEntry(request, client, response, bodyBytes, elapsedNanos));
         }
     }
 
@@ -360,7 +404,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
      * enforces {@code --request-timeout}. Whichever comes first, the app's outcome or the
      * timeout, claims the exchange; the other is dropped.
      */
-    private final class Exchange implements ResponseSink {
+    private final class Exchange implements ResponseSink, ChannelFutureListener {
         final ChannelHandlerContext ctx;
         final EventLoop loop;
         /** Method, target, version and headers, for the response and the access log; its body is released. */
@@ -369,9 +413,13 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         final InetSocketAddress client;
         final long startNanos;
         private final AtomicBoolean claimed = new AtomicBoolean();
-        /** Event loop only. */
+        // Event loop only, as the rest below.
         Cancellable running = Cancellable.NONE;
         private ScheduledFuture<?> timeout;
+        /** Set by write(): what went out, and whether the connection stays open after it. */
+        FullHttpResponse nettyResponse;
+        long bodyBytes;
+        boolean keepOpen;
 
         Exchange(ChannelHandlerContext ctx, HttpRequest nettyRequest, Request request, InetSocketAddress client,
                  long startNanos) {
@@ -381,6 +429,11 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
             this.request = request;
             this.client = client;
             this.startNanos = startNanos;
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture future) {
+            written(this, future.isSuccess());
         }
 
         @Override

@@ -11,8 +11,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 
 /** Builds the Netty responses a connection writes: the app's, and herd's own refusals. */
 final class HttpResponses {
@@ -33,9 +31,7 @@ final class HttpResponses {
                 HttpResponseStatus.valueOf(response.status()),
                 head ? Unpooled.buffer(0) : Unpooled.wrappedBuffer(body));
         HttpHeaders headers = nettyResponse.headers();
-        for (Map.Entry<String, List<String>> field : response.headers().asMap().entrySet()) {
-            headers.add(field.getKey(), field.getValue());
-        }
+        response.headers().forEach(headers::add);
         // An app may answer HEAD with no body and the length the GET would have: keep its word.
         if (!(head && body.length == 0 && headers.contains(HttpHeaderNames.CONTENT_LENGTH))) {
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);

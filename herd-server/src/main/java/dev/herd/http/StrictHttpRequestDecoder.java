@@ -2,7 +2,12 @@ package dev.herd.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
@@ -18,22 +23,28 @@ import java.util.Map;
 /**
  * Netty's request decoder, made strict where leniency lets one byte stream be read as two
  * different requests (request smuggling), and made to enforce the per-field header limits that
- * Netty lacks. It also fires {@link #REQUEST_STARTED} when the first byte of a request arrives,
+ * Netty lacks. It also fires {@link #REQUEST_INCOMPLETE} when a request takes more than one read,
  * which is where the read timeout starts. One instance per connection.
  */
 final class StrictHttpRequestDecoder extends HttpRequestDecoder {
 
-    /** User event fired down the pipeline when the first byte of a request arrives. */
-    static final Object REQUEST_STARTED = new Object() {
+    /**
+     * User event fired down the pipeline, once per request, when a read ends with a request begun
+     * and not complete. A request that arrives whole in one read, as nearly all do, never fires
+     * it: its handler has no read timer to start and stop.
+     */
+    static final Object REQUEST_INCOMPLETE = new Object() {
         @Override
         public String toString() {
-            return "REQUEST_STARTED";
+            return "REQUEST_INCOMPLETE";
         }
     };
 
     private final HttpOptions.Limits limits;
     /** A request's first byte has been seen and its end not yet. */
     private boolean inRequest;
+    /** REQUEST_INCOMPLETE has been fired for the request in progress. */
+    private boolean announced;
 
     StrictHttpRequestDecoder(HttpOptions.Limits limits) {
         super(new HttpDecoderConfig()
@@ -55,7 +66,7 @@ final class StrictHttpRequestDecoder extends HttpRequestDecoder {
                 return;
             }
             inRequest = true;
-            ctx.fireUserEventTriggered(REQUEST_STARTED);
+            announced = false;
         }
         int first = out.size();
         super.decode(ctx, buffer, out);
@@ -63,12 +74,36 @@ final class StrictHttpRequestDecoder extends HttpRequestDecoder {
             Object message = out.get(i);
             if (message instanceof HttpRequest request && request.decoderResult().isSuccess()) {
                 checkFields(request);
+                message = completeIfBodiless(request, out, i);
             }
             boolean failed = message instanceof HttpMessage m && m.decoderResult().isFailure();
             if (message instanceof LastHttpContent || failed) {
                 inRequest = false;
             }
         }
+        if (inRequest && !announced) {
+            announced = true;
+            ctx.fireUserEventTriggered(REQUEST_INCOMPLETE);
+        }
+    }
+
+    /**
+     * A request without a body (most GETs) comes out of Netty's decoder as two messages, the
+     * request and an empty last content, which the aggregator would join into a composite buffer
+     * of nothing. Here they become one complete request, which the aggregator passes on as it
+     * is. Not when the request expects {@code 100-continue}: the aggregator answers that.
+     */
+    private static Object completeIfBodiless(HttpRequest request, List<Object> out, int i) {
+        if (request instanceof FullHttpRequest || i + 1 >= out.size()
+                || out.get(i + 1) != LastHttpContent.EMPTY_LAST_CONTENT
+                || !request.decoderResult().isSuccess() || request.headers().contains(HttpHeaderNames.EXPECT)) {
+            return request;
+        }
+        FullHttpRequest complete = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
+                request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
+        out.set(i, complete);
+        out.remove(i + 1);
+        return complete;
     }
 
     /**
