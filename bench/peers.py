@@ -45,9 +45,9 @@ def java():
     return os.path.join(os.environ["JAVA_HOME"], "bin", "java")
 
 
-def herd(name, workers, model, threads=8, endpoints=ENDPOINTS):
+def herd(name, workers, model, threads=8, endpoints=ENDPOINTS, options=()):
     return System(name, [os.path.join(HERD_HOME, "herd"), "serve", "-w", str(workers), "-k", model,
-                         "--threads", str(threads), "-b", "127.0.0.1:{port}"],
+                         "--threads", str(threads), "-b", "127.0.0.1:{port}", *options],
                   ready_line=r"ready pid=\d+ listen=", endpoints=endpoints, env={"HERD_NO_BUILD": "1"})
 
 
@@ -85,6 +85,8 @@ def systems():
         herd("herd threads, 1x2", 1, "threads", threads=2, endpoints=("/cpu",)),
         herd("herd virtual, 1 worker", 1, "virtual"),
         herd("herd virtual, 2 workers", 2, "virtual"),
+        herd("herd virtual on the loop, 1 worker", 1, "virtual", options=("--virtual-scheduler", "loop")),
+        herd("herd virtual on the loop, 2 workers", 2, "virtual", options=("--virtual-scheduler", "loop")),
         herd("herd async, 1 worker", 1, "async"),
         herd("herd async, 2 workers", 2, "async"),
         jvm_peer("Netty, 1 event loop", "NettyPeer", 1),
@@ -111,13 +113,21 @@ TARGETS = [
      0.9),
     ("/hello herd virtual 2 workers vs Helidon 2 carriers", "herd virtual, 2 workers", "Helidon, 2 carriers", "/hello",
      0.9),
+    ("/hello herd virtual on the loop 1 worker vs Helidon 1 carrier", "herd virtual on the loop, 1 worker",
+     "Helidon, 1 carrier", "/hello", 0.9),
+    ("/hello herd virtual on the loop 2 workers vs Helidon 2 carriers", "herd virtual on the loop, 2 workers",
+     "Helidon, 2 carriers", "/hello", 0.9),
     ("/io herd virtual 1 worker vs ceiling", "herd virtual, 1 worker", "io ceiling", "/io", 0.97),
     ("/io herd virtual 2 workers vs ceiling", "herd virtual, 2 workers", "io ceiling", "/io", 0.97),
+    ("/io herd virtual on the loop 2 workers vs ceiling", "herd virtual on the loop, 2 workers", "io ceiling", "/io",
+     0.97),
     ("/io herd async 1 worker vs ceiling", "herd async, 1 worker", "io ceiling", "/io", 0.97),
     ("/io herd async 2 workers vs ceiling", "herd async, 2 workers", "io ceiling", "/io", 0.97),
     ("/cpu herd sync 2 workers vs ceiling", "herd sync, 2 workers", "cpu ceiling", "/cpu", 0.95),
     ("/cpu herd threads 2x8 vs ceiling", "herd threads, 2x8", "cpu ceiling", "/cpu", 0.95),
     ("/cpu herd virtual 2 workers vs ceiling", "herd virtual, 2 workers", "cpu ceiling", "/cpu", 0.95),
+    ("/cpu herd virtual on the loop 2 workers vs ceiling", "herd virtual on the loop, 2 workers", "cpu ceiling",
+     "/cpu", 0.95),
     ("/cpu herd async 2 workers vs ceiling", "herd async, 2 workers", "cpu ceiling", "/cpu", 0.95),
     ("/cpu 2 processes x 1 thread vs 1 process x 2 threads", "herd sync, 2 workers", "herd threads, 1x2", "/cpu",
      None),

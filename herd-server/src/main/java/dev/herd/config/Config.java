@@ -63,6 +63,10 @@ public final class Config {
         return get(Settings.MAX_CONCURRENCY);
     }
 
+    public VirtualScheduler virtualScheduler() {
+        return get(Settings.VIRTUAL_SCHEDULER);
+    }
+
     public int ioThreads() {
         return get(Settings.IO_THREADS);
     }

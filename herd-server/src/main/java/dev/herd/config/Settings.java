@@ -75,6 +75,16 @@ public final class Settings {
             "Most requests one worker runs at once under the virtual and async models; 0 means no limit."
                     + " Requests past the limit wait their turn.");
 
+    public static final Setting<VirtualScheduler> VIRTUAL_SCHEDULER = declare(
+            "virtual-scheduler", null, Section.WORKERS, ValueType.choice(VirtualScheduler.class), VirtualScheduler.POOL,
+            v -> null,
+            "What carries the virtual threads of the virtual model. pool: the JDK's scheduler, one carrier thread"
+                    + " per core shared by every request; the request is handed from the event loop to a carrier"
+                    + " and its response back. loop: the event loop that read the request carries its virtual"
+                    + " thread, as gevent runs greenlets on its loop: no hand-offs (about twice the requests per"
+                    + " second on small requests), but a worker's handlers use only --io-threads cores, and a"
+                    + " call that blocks without parking (native code, file reads) holds the loop while it runs.");
+
     public static final Setting<Integer> IO_THREADS = declare(
             "io-threads", null, Section.WORKERS, ValueType.INT, 1, atLeast(1),
             "Event loop threads per worker doing socket I/O (and running the handler under async).");

@@ -16,6 +16,9 @@ import java.util.concurrent.CompletableFuture;
 public sealed interface ExecutionModel extends RequestDispatcher
         permits SyncModel, ThreadsModel, VirtualModel, AsyncModel {
 
+    /** What a worker JVM must open for {@code --virtual-scheduler loop}, as {@code --add-opens} takes it. */
+    String LOOP_SCHEDULER_OPENS = LoopCarriedThreads.OPENS;
+
     /** The name users write after {@code --worker-class}. */
     String name();
 
@@ -33,7 +36,7 @@ public sealed interface ExecutionModel extends RequestDispatcher
         return switch (config.workerClass()) {
             case SYNC -> new SyncModel(app);
             case THREADS -> new ThreadsModel(app, config.threads());
-            case VIRTUAL -> new VirtualModel(app, config.maxConcurrency());
+            case VIRTUAL -> new VirtualModel(app, config.maxConcurrency(), config.virtualScheduler());
             case ASYNC -> new AsyncModel(app, config.maxConcurrency());
         };
     }

@@ -72,7 +72,8 @@ final class AotCache {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
         List<String> parts = new ArrayList<>(List.of(System.getProperty("java.home"),
-                System.getProperty("java.vm.version"), String.join(" ", config.workerJvmOpts())));
+                System.getProperty("java.vm.version"), String.join(" ", WorkerLauncher.accessOptions(config)),
+                String.join(" ", config.workerJvmOpts())));
         for (String entry : classPath(config)) {
             File file = new File(entry);
             parts.add(file.getAbsolutePath() + " " + file.length() + " " + file.lastModified());
@@ -145,7 +146,7 @@ final class AotCache {
     private static List<String> command(Config config, Path partial) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(WorkerLauncher.ACCESS_OPTIONS);
+        command.addAll(WorkerLauncher.accessOptions(config));
         command.addAll(config.workerJvmOpts());
         command.add("-XX:AOTCacheOutput=" + partial);
         command.add("-Dherd.log.level=warn");

@@ -1,6 +1,9 @@
 package dev.herd.master;
 
 import dev.herd.config.Config;
+import dev.herd.config.VirtualScheduler;
+import dev.herd.config.WorkerClass;
+import dev.herd.exec.ExecutionModel;
 import dev.herd.worker.WorkerMain;
 
 import java.io.File;
@@ -48,10 +51,23 @@ final class WorkerLauncher {
     static final List<String> ACCESS_OPTIONS =
             List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
 
+    /**
+     * ACCESS_OPTIONS, and what {@code config} needs on top: {@code --virtual-scheduler loop} reaches
+     * into java.lang (LoopCarriedThreads). Only then: the app runs in the same unnamed module.
+     */
+    static List<String> accessOptions(Config config) {
+        if (config.workerClass() != WorkerClass.VIRTUAL || config.virtualScheduler() != VirtualScheduler.LOOP) {
+            return ACCESS_OPTIONS;
+        }
+        List<String> options = new ArrayList<>(ACCESS_OPTIONS);
+        options.add("--add-opens=" + ExecutionModel.LOOP_SCHEDULER_OPENS);
+        return options;
+    }
+
     private List<String> command(Config config) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ACCESS_OPTIONS);
+        command.addAll(accessOptions(config));
         // The cache first: options of the user's that follow it win (-XX:AOTMode=off, say).
         command.addAll(aotCache.workerOptions(config));
         command.addAll(config.workerJvmOpts());

@@ -44,12 +44,35 @@ class ExecutionModelsIT {
         try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", model, "--io-threads", "1")) {
             if (model.equals("virtual")) {
                 assertWhoami(herd, model, "herd-virtual-", true);
+                assertThat(herd.get("/whoami").body()).contains("\"carrier\":\"ForkJoinPool-");
             } else {
                 assertWhoami(herd, model, "herd-loop-", false);
             }
             Load.concurrent(herd.port(), "/hello", REQUESTS); // warm up the connection path
             Duration took = Load.concurrent(herd.port(), WAIT, REQUESTS);
             // All 20 waits overlap: about 0.2 s; one event loop under async proves /io never blocks it.
+            assertThat(took).isBetween(Duration.ofMillis(195), Duration.ofMillis(950));
+        }
+    }
+
+    @Test
+    void theLoopSchedulerRunsVirtualThreadsOnTheEventLoopAndTheyStillOverlap() throws Exception {
+        try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", "virtual", "--virtual-scheduler", "loop",
+                "--io-threads", "1", "--max-concurrency", "1", "--request-timeout", "1")) {
+            assertWhoami(herd, "virtual", "herd-virtual-", true);
+            assertThat(herd.get("/whoami").body()).contains("\"carrier\":\"herd-loop-");
+            // A request past --request-timeout is interrupted where it parks: the one permit comes
+            // back at once, so /hello does not wait for the 3 s the handler wanted.
+            assertThat(herd.get("/io?ms=3000").statusCode()).isEqualTo(503);
+            long helloStart = System.nanoTime();
+            assertThat(herd.get("/hello").statusCode()).isEqualTo(200);
+            assertThat((System.nanoTime() - helloStart) / 1_000_000).isLessThan(1000L);
+        }
+        try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", "virtual", "--virtual-scheduler", "loop",
+                "--io-threads", "1")) {
+            Load.concurrent(herd.port(), "/hello", REQUESTS);
+            Duration took = Load.concurrent(herd.port(), WAIT, REQUESTS);
+            // One loop carries all 20 threads, and each gives it back while it waits.
             assertThat(took).isBetween(Duration.ofMillis(195), Duration.ofMillis(950));
         }
     }
