@@ -1,6 +1,7 @@
 package dev.herd.cli;
 
 import dev.herd.ExitCodes;
+import dev.herd.JvmDefaults;
 
 import java.util.Arrays;
 
@@ -14,6 +15,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        JvmDefaults.apply();
         System.exit(run(args));
     }
 

@@ -1,6 +1,7 @@
 package dev.herd.worker;
 
 import dev.herd.ExitCodes;
+import dev.herd.JvmDefaults;
 import dev.herd.api.WorkerInfo;
 import dev.herd.app.AppInstance;
 import dev.herd.app.AppLoader;
@@ -11,22 +12,30 @@ import dev.herd.exec.ExecutionModel;
 import dev.herd.http.HttpOptions;
 import dev.herd.http.HttpServer;
 import dev.herd.http.ListenSocket;
+import dev.herd.ipc.ControlClient;
+import dev.herd.ipc.ControlConnection;
+import dev.herd.ipc.ControlServer;
 import dev.herd.ipc.Message;
 import dev.herd.ipc.MessageCodec;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.unix.FileDescriptor;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +58,7 @@ public final class TrainingRun {
     }
 
     public static void main(String[] args) {
+        JvmDefaults.apply();
         System.setProperty("herd.role", "aot training");
         try {
             Config config = Config.fromText(parse(args));
@@ -79,12 +89,13 @@ public final class TrainingRun {
 
     private static void run(Config config) throws Exception {
         controlMessages(config);
+        EventLoopGroup binder = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        ListenSocket socket = ListenSocket.bind(binder, new BindAddress("127.0.0.1", 0), 16, "0600");
+        controlConversation(config, binder, socket.fd());
         AppInstance app = AppLoader.load(AppLoader.classLoader(config.appJar()),
                 AppLoader.effectiveClassName(config.app()));
         ExecutionModel model = ExecutionModel.create(config, app);
         app.lifecycle().started(new WorkerInfo(ProcessHandle.current().pid(), 0, 0, model.name()));
-        EventLoopGroup binder = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        ListenSocket socket = ListenSocket.bind(binder, new BindAddress("127.0.0.1", 0), 16, "0600");
         HttpServer server = HttpServer.start(config.ioThreads(), model, HttpOptions.from(config));
         server.listen(socket.fd(), socket.address());
         try {
@@ -106,6 +117,53 @@ public final class TrainingRun {
             socket.close();
         } catch (Exception alreadyClosed) { // Netty throws its IOException unchecked here
             // Nothing to release.
+        }
+    }
+
+    /**
+     * A worker's boot conversation with its master, both ends in this JVM on a unix socket of its
+     * own: Hello, Welcome, the listener's descriptor, Ready. A worker spends a third of its boot
+     * there, and without this its control client, Netty's unix socket channel and descriptor
+     * passing were missing from the cache (the class-load log of a worker showed them loaded from
+     * the jars and verified, 80-100 ms after main).
+     */
+    private static void controlConversation(Config config, EventLoopGroup loop, int listenerFd) throws Exception {
+        Path dir = Files.createTempDirectory("herd-aot-training-");
+        Path socketPath = dir.resolve("control.sock");
+        ControlServer server = ControlServer.start(loop, socketPath, new ControlServer.Listener() {
+            @Override
+            public void received(ControlConnection connection, Message message) {
+                switch (message) {
+                    case Message.Hello hello -> connection.send(new Message.Welcome(config.toText(),
+                            List.of("127.0.0.1:0")));
+                    case Message.AwaitingListeners awaiting -> connection.sendDescriptors(new int[] {listenerFd});
+                    default -> { }
+                }
+            }
+
+            @Override
+            public void disconnected(ControlConnection connection) {
+            }
+        });
+        BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
+        ControlClient client = ControlClient.connect(loop, socketPath, inbox::add, () -> { });
+        try {
+            client.send(new Message.Hello(ProcessHandle.current().pid(), 1, 1));
+            Message welcome = inbox.poll(5, TimeUnit.SECONDS);
+            if (!(welcome instanceof Message.Welcome(Map<String, String> text, List<String> listeners))) {
+                throw new IOException("no welcome on the training control socket: " + welcome);
+            }
+            Config.fromText(text);
+            listeners.forEach(BindAddress::parse);
+            for (int fd : client.receiveListeners(1).get(5, TimeUnit.SECONDS)) {
+                new FileDescriptor(fd).close();
+            }
+            client.send(new Message.Ready(1));
+            client.send(new Message.Heartbeat(0, 0, 0));
+        } finally {
+            client.close();
+            server.close();
+            Files.deleteIfExists(dir);
         }
     }
 

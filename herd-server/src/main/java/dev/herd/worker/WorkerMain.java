@@ -1,6 +1,7 @@
 package dev.herd.worker;
 
 import dev.herd.ExitCodes;
+import dev.herd.JvmDefaults;
 
 import java.nio.file.Path;
 
@@ -18,6 +19,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
+        JvmDefaults.apply();
         String socket = System.getenv(ENV_CONTROL_SOCKET);
         if (socket == null) {
             System.err.println("herd worker: started without a master (" + ENV_CONTROL_SOCKET + " is not set)");
