@@ -283,7 +283,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         Iterator<Map.Entry<CharSequence, CharSequence>> fields = nettyRequest.headers().iteratorCharSequence();
         while (fields.hasNext()) {
             Map.Entry<CharSequence, CharSequence> field = fields.next();
-            headers.add(RequestHeaderNames.lowerCase(field.getKey()), field.getValue().toString());
+            headers.add(HeaderNames.lowerCase(field.getKey()), field.getValue().toString());
         }
         return Request.builder()
                 .method(nettyRequest.method().name())
@@ -354,8 +354,16 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         HttpRequest request = exchange.nettyRequest;
         exchange.keepOpen = HttpUtil.isKeepAlive(request) && !forceClose && !stats.draining
                 && !timeouts.keepAlive().isZero() && !(inputClosed && pending.isEmpty());
-        exchange.nettyResponse = HttpResponses.fromApp(response, request.protocolVersion(),
-                request.method().equals(HttpMethod.HEAD), exchange.keepOpen);
+        boolean head = request.method().equals(HttpMethod.HEAD);
+        try {
+            exchange.nettyResponse = HttpResponses.fromApp(response, request.protocolVersion(), head, exchange.keepOpen);
+        } catch (IllegalArgumentException invalid) {
+            // A header that would split the response or break the framing: the client gets none of it.
+            log.error("the app's response to {} is not valid HTTP ({}); answered 500 instead", exchange.request,
+                    invalid.getMessage());
+            exchange.nettyResponse = HttpResponses.fromApp(Response.text(500, "Internal Server Error\n"),
+                    request.protocolVersion(), head, exchange.keepOpen);
+        }
         exchange.bodyBytes = exchange.nettyResponse.content().readableBytes();
         exchange.ctx.writeAndFlush(exchange.nettyResponse).addListener(exchange);
     }

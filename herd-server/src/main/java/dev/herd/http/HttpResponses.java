@@ -3,17 +3,33 @@ package dev.herd.http;
 import dev.herd.api.Response;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Builds the Netty responses a connection writes: the app's, and herd's own refusals. */
 final class HttpResponses {
+
+    /** The app's fields are checked here, once, by the rules Netty's validating headers apply. */
+    private static final HttpHeadersFactory UNCHECKED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    /** Values apps send on most responses, as bytes. */
+    private static final Map<String, AsciiString> COMMON_VALUES = Stream.of("text/plain; charset=utf-8",
+                    "text/html; charset=utf-8", "application/json", "application/octet-stream", "no-cache", "no-store",
+                    "nosniff", "gzip", "chunked", "close", "keep-alive", "*")
+            .collect(Collectors.toUnmodifiableMap(v -> v, AsciiString::cached));
 
     private HttpResponses() {
     }
@@ -24,21 +40,48 @@ final class HttpResponses {
      * where HEAD is honoured.
      *
      * @param keepOpen whether the connection stays open after it; if not, it says {@code Connection: close}
+     * @throws IllegalArgumentException a header name or value of the app's is not valid HTTP
      */
     static FullHttpResponse fromApp(Response response, HttpVersion version, boolean head, boolean keepOpen) {
         byte[] body = response.bodyBytes();
-        FullHttpResponse nettyResponse = new DefaultFullHttpResponse(version,
-                HttpResponseStatus.valueOf(response.status()),
-                head ? Unpooled.buffer(0) : Unpooled.wrappedBuffer(body));
-        HttpHeaders headers = nettyResponse.headers();
-        response.headers().forEach(headers::add);
+        HttpHeaders headers = UNCHECKED.newHeaders();
+        response.headers().forEach((name, value) -> headers.add(checkedName(name), checkedValue(name, value)));
         // An app may answer HEAD with no body and the length the GET would have: keep its word.
         if (!(head && body.length == 0 && headers.contains(HttpHeaderNames.CONTENT_LENGTH))) {
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         }
         headers.set(HttpHeaderNames.DATE, HttpDate.now());
         connection(headers, version, keepOpen);
-        return nettyResponse;
+        return new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(response.status()),
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE);
+    }
+
+    /** A header name of the app's, as Netty's constant when it is a common one (no check needed, copied as bytes). */
+    private static CharSequence checkedName(String name) {
+        AsciiString known = HeaderNames.known(name);
+        if (known != null) {
+            return known;
+        }
+        int bad = HttpHeaderValidationUtil.validateToken(name);
+        if (bad >= 0 || name.isEmpty()) {
+            throw new IllegalArgumentException("the header name '" + name + "' is not an HTTP token"
+                    + (bad >= 0 ? " (character " + bad + ")" : ""));
+        }
+        return name;
+    }
+
+    /** A header value of the app's: no CR, LF or other control characters, which would split the response. */
+    private static CharSequence checkedValue(String name, String value) {
+        AsciiString known = COMMON_VALUES.get(value);
+        if (known != null) {
+            return known;
+        }
+        int bad = HttpHeaderValidationUtil.validateValidHeaderValue(value);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("the value of header '" + name + "' has a forbidden character at "
+                    + bad);
+        }
+        return value;
     }
 
     /** herd's answer to a request that never reached the app; the connection closes after it. */

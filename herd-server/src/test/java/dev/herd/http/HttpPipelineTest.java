@@ -27,6 +27,25 @@ class HttpPipelineTest {
     }
 
     @Test
+    void anAppHeaderThatWouldSplitTheResponseGets500AndNoneOfIt() {
+        TestConnection c = defaults().holdResponses();
+        c.send("GET /a HTTP/1.1\nHost: x\n\n");
+        c.sinks.getFirst().complete(Response.status(200).header("x-note", "a\r\nSet-Cookie: session=stolen")
+                .body("hidden").build());
+        String out = c.output();
+        assertThat(out).startsWith("HTTP/1.1 500 ").doesNotContain("stolen").doesNotContain("hidden");
+        assertThat(c.isOpen()).isTrue();
+        c.send("GET /b HTTP/1.1\nHost: x\n\n");
+        c.sinks.get(1).complete(Response.status(200).header("bad name", "v").body("hidden").build());
+        assertThat(c.output()).startsWith("HTTP/1.1 500 ").doesNotContain("hidden");
+        c.send("GET /c HTTP/1.1\nHost: x\n\n");
+        c.sinks.get(2).complete(Response.status(200).header("X-Custom", "fine").header("Content-Type", "text/plain")
+                .body("shown").build());
+        assertThat(c.output()).startsWith("HTTP/1.1 200 ").contains("x-custom: fine\r\n")
+                .containsIgnoringCase("content-type: text/plain\r\n").endsWith("shown");
+    }
+
+    @Test
     void bodyAtTheLimitIsReadAndOneByteMoreIs413() {
         TestConnection ok = connection(5, 100, 8190, 4094);
         ok.send("POST /a HTTP/1.1\nHost: x\nContent-Length: 5\n\nhello");
