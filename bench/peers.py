@@ -52,10 +52,11 @@ def herd(name, workers, model, threads=8, endpoints=ENDPOINTS, options=()):
 
 
 def jvm_peer(name, main_class, threads):
-    # The same worker JVM options herd uses by default, so the JVMs differ only by their code.
+    # The same worker JVM options herd uses by default, so the JVMs differ only by their code; and
+    # Netty's JFR buffer events off, as every herd JVM has them (dev.herd.JvmDefaults).
     return System(name, [java(), "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                          "-XX:+UseSerialGC", "-Xms16m", "-XX:+ExitOnOutOfMemoryError", "-Xss512k",
-                         "-XX:TrimNativeHeapInterval=2000",
+                         "-XX:TrimNativeHeapInterval=2000", "-Dio.netty.jfr.enabled=false",
                          "-cp", PEERS_JAR + ":" + PEERS_LIB + "/*", "dev.herd.bench.peers." + main_class,
                          "{port}", str(threads)],
                   ready_line=r" ready port=")
