@@ -20,6 +20,9 @@ import java.util.Optional;
  */
 public final class Request {
 
+    /** Every request without a body shares it: the body is only ever handed out as a copy. */
+    private static final byte[] NO_BODY = new byte[0];
+
     private final String method;
     private final String path;
     private final String rawQuery;
@@ -35,7 +38,7 @@ public final class Request {
         this.path = Objects.requireNonNull(b.path, "path");
         this.rawQuery = b.rawQuery == null ? "" : b.rawQuery;
         this.headers = b.headers == null ? Headers.empty() : b.headers;
-        this.body = b.body == null ? new byte[0] : b.body;
+        this.body = b.body == null || b.body.length == 0 ? NO_BODY : b.body;
         this.remoteAddress = b.remoteAddress;
         this.scheme = b.scheme == null ? "http" : b.scheme;
         this.protocol = b.protocol == null ? "HTTP/1.1" : b.protocol;
@@ -177,7 +180,7 @@ public final class Request {
             return this;
         }
 
-        /** Takes ownership of {@code body}: the caller must not change it afterwards. */
+        /** Takes ownership of {@code body} (null: none): the caller must not change it afterwards. */
         public Builder body(byte[] body) {
             this.body = body;
             return this;

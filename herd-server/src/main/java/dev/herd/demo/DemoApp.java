@@ -21,8 +21,9 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@code /io?ms=N}: waits N ms without using CPU (default 10); under {@code async} it
  *       waits on an event-loop timer, never blocking the loop</li>
  *   <li>{@code /whoami}: JSON with the worker's pid, index, generation, model, the thread
- *       that ran the handler (and the platform thread carrying it, for a virtual thread), and the client's address and scheme as herd saw them (after
- *       trusted proxy headers)</li>
+ *       that ran the handler and the platform thread carrying it (the same one unless the
+ *       handler runs on a virtual thread), and the client's address and scheme as herd saw them
+ *       (after trusted proxy headers)</li>
  *   <li>{@code /upload}: the size and SHA-256 of the request body</li>
  *   <li>{@code /error}: throws, to show that an app failure is a 500 and the worker lives</li>
  * </ul>
@@ -107,8 +108,8 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
         String client = request.remoteAddress() == null ? "" : request.remoteAddress().getAddress().getHostAddress();
         return "{\"pid\":" + w.pid() + ",\"index\":" + w.index() + ",\"generation\":" + w.generation()
                 + ",\"model\":\"" + w.executionModel() + "\",\"thread\":\"" + thread.getName().replace("\"", "'")
-                + "\",\"virtual\":" + thread.isVirtual() + ",\"carrier\":\"" + carrier(thread).replace("\"", "'") + "\",\"client\":\"" + client + "\",\"scheme\":\""
-                + request.scheme() + "\"}";
+                + "\",\"virtual\":" + thread.isVirtual() + ",\"carrier\":\"" + carrier(thread).replace("\"", "'")
+                + "\",\"client\":\"" + client + "\",\"scheme\":\"" + request.scheme() + "\"}";
     }
 
     /** The platform thread a virtual thread runs on (its toString ends in {@code @carrier}); itself otherwise. */

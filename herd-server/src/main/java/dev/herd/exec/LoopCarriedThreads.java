@@ -26,11 +26,7 @@ final class LoopCarriedThreads {
 
     /** Virtual threads named {@code prefix-1}, {@code prefix-2}, ... whose carrier is {@code loop}. */
     static ThreadFactory factory(Executor loop, String prefix) {
-        if (BUILDER == null) {
-            throw new IllegalStateException("--virtual-scheduler loop needs the JDK's virtual thread builder with a"
-                    + " scheduler (java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)) and --add-opens "
-                    + OPENS + "; this JVM has not both: use --virtual-scheduler pool");
-        }
+        requireAvailable();
         try {
             return ((Thread.Builder.OfVirtual) BUILDER.newInstance(loop)).name(prefix + "-", 1).factory();
         } catch (ReflectiveOperationException e) {
@@ -38,9 +34,13 @@ final class LoopCarriedThreads {
         }
     }
 
-    /** Whether this JVM can make them; false on a JDK without that constructor or without the opens. */
-    static boolean available() {
-        return BUILDER != null;
+    /** Fails unless this JVM can make them: a JDK without that constructor, or without the opens, cannot. */
+    static void requireAvailable() {
+        if (BUILDER == null) {
+            throw new IllegalStateException("--virtual-scheduler loop needs the JDK's virtual thread builder with a"
+                    + " scheduler (java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)) and --add-opens "
+                    + OPENS + "; this JVM has not both: use --virtual-scheduler pool");
+        }
     }
 
     private static Constructor<?> builderConstructor() {

@@ -1,6 +1,8 @@
 package dev.herd.exec;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +19,21 @@ final class Threads {
     }
 
     static void shutdown(ExecutorService executor, Duration grace) {
-        executor.shutdown();
+        shutdown(List.of(executor), grace);
+    }
+
+    /** Lets the tasks of all {@code executors} run for up to {@code grace} in all, then interrupts them. */
+    static void shutdown(Collection<ExecutorService> executors, Duration grace) {
+        executors.forEach(ExecutorService::shutdown);
+        long deadline = System.nanoTime() + grace.toNanos();
         try {
-            if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                executor.shutdownNow();
+            for (ExecutorService executor : executors) {
+                if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    executor.shutdownNow();
+                }
             }
         } catch (InterruptedException e) {
-            executor.shutdownNow();
+            executors.forEach(ExecutorService::shutdownNow);
             Thread.currentThread().interrupt();
         }
     }

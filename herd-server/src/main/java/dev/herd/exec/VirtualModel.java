@@ -7,7 +7,6 @@ import dev.herd.http.Cancellable;
 import dev.herd.http.ResponseSink;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /*
  * design: a new virtual thread per request (like gevent or goroutines): blocking calls park
@@ -47,9 +45,9 @@ final class VirtualModel implements ExecutionModel {
     VirtualModel(AppInstance app, int maxConcurrency, VirtualScheduler scheduler) {
         this.invoker = new BlockingInvoker(app);
         this.permits = maxConcurrency > 0 ? new Semaphore(maxConcurrency, true) : null;
-        if (scheduler == VirtualScheduler.LOOP && !LoopCarriedThreads.available()) {
+        if (scheduler == VirtualScheduler.LOOP) {
             // Fails the worker's boot with the reason, rather than its first request.
-            LoopCarriedThreads.factory(Runnable::run, NAME_PREFIX);
+            LoopCarriedThreads.requireAvailable();
         }
         this.pooled = scheduler == VirtualScheduler.POOL
                 ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(NAME_PREFIX + "-", 1).factory())
@@ -102,23 +100,7 @@ final class VirtualModel implements ExecutionModel {
 
     @Override
     public void shutdown(Duration grace) {
-        if (pooled != null) {
-            Threads.shutdown(pooled, grace);
-            return;
-        }
-        // Runs off the loops (they carry these threads, and must stay up until they end).
-        List<ExecutorService> all = new ArrayList<>(byLoop.values());
-        all.forEach(ExecutorService::shutdown);
-        long deadline = System.nanoTime() + grace.toNanos();
-        try {
-            for (ExecutorService threads : all) {
-                if (!threads.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    threads.shutdownNow();
-                }
-            }
-        } catch (InterruptedException e) {
-            all.forEach(ExecutorService::shutdownNow);
-            Thread.currentThread().interrupt();
-        }
+        // Under loop this runs off the loops, which carry these threads and stay up until they end.
+        Threads.shutdown(pooled != null ? List.of(pooled) : List.copyOf(byLoop.values()), grace);
     }
 }

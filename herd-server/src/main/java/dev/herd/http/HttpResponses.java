@@ -16,22 +16,29 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /** Builds the Netty responses a connection writes: the app's, and herd's own refusals. */
 final class HttpResponses {
 
     /** The app's fields are checked here, once, by the rules Netty's validating headers apply. */
-    private static final HttpHeadersFactory UNCHECKED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final HttpHeadersFactory UNCHECKED =
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     /** Values apps send on most responses, as bytes. */
-    private static final Map<String, AsciiString> COMMON_VALUES = Stream.of("text/plain; charset=utf-8",
-                    "text/html; charset=utf-8", "application/json", "application/octet-stream", "no-cache", "no-store",
-                    "nosniff", "gzip", "chunked", "close", "keep-alive", "*")
-            .collect(Collectors.toUnmodifiableMap(v -> v, AsciiString::cached));
+    private static final Map<String, AsciiString> COMMON_VALUES = asBytes("text/plain; charset=utf-8",
+            "text/html; charset=utf-8", "application/json", "application/octet-stream", "no-cache", "no-store",
+            "nosniff", "gzip", "chunked", "close", "keep-alive", "*");
 
     private HttpResponses() {
+    }
+
+    private static Map<String, AsciiString> asBytes(String... values) {
+        Map<String, AsciiString> map = new HashMap<>();
+        for (String value : values) {
+            map.put(value, AsciiString.cached(value));
+        }
+        return Map.copyOf(map);
     }
 
     /**

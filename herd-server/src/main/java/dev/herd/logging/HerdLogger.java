@@ -20,27 +20,31 @@ final class HerdLogger extends LegacyAbstractLogger {
 
     @Override
     public boolean isTraceEnabled() {
-        return Level.TRACE.toInt() >= threshold;
+        return enabled(Level.TRACE);
     }
 
     @Override
     public boolean isDebugEnabled() {
-        return Level.DEBUG.toInt() >= threshold;
+        return enabled(Level.DEBUG);
     }
 
     @Override
     public boolean isInfoEnabled() {
-        return Level.INFO.toInt() >= threshold;
+        return enabled(Level.INFO);
     }
 
     @Override
     public boolean isWarnEnabled() {
-        return Level.WARN.toInt() >= threshold;
+        return enabled(Level.WARN);
     }
 
     @Override
     public boolean isErrorEnabled() {
-        return Level.ERROR.toInt() >= threshold;
+        return enabled(Level.ERROR);
+    }
+
+    private boolean enabled(Level level) {
+        return level.toInt() >= threshold;
     }
 
     @Override

@@ -16,7 +16,6 @@ import dev.herd.ipc.ControlClient;
 import dev.herd.ipc.ControlConnection;
 import dev.herd.ipc.ControlServer;
 import dev.herd.ipc.Message;
-import dev.herd.ipc.MessageCodec;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -30,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +86,6 @@ public final class TrainingRun {
     }
 
     private static void run(Config config) throws Exception {
-        controlMessages(config);
         EventLoopGroup binder = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         ListenSocket socket = ListenSocket.bind(binder, new BindAddress("127.0.0.1", 0), 16, "0600");
         controlConversation(config, binder, socket.fd());
@@ -122,8 +119,8 @@ public final class TrainingRun {
 
     /**
      * A worker's boot conversation with its master, both ends in this JVM on a unix socket of its
-     * own: Hello, Welcome, the listener's descriptor, Ready. A worker spends a third of its boot
-     * there, and without this its control client, Netty's unix socket channel and descriptor
+     * own: Hello, Welcome, the listener's descriptor, Heartbeat, Ready, Stop. A worker spends a
+     * third of its boot there, and without this its control client, Netty's unix socket channel and descriptor
      * passing were missing from the cache (the class-load log of a worker showed them loaded from
      * the jars and verified, 80-100 ms after main).
      */
@@ -137,6 +134,7 @@ public final class TrainingRun {
                     case Message.Hello hello -> connection.send(new Message.Welcome(config.toText(),
                             List.of("127.0.0.1:0")));
                     case Message.AwaitingListeners awaiting -> connection.sendDescriptors(new int[] {listenerFd});
+                    case Message.Ready ready -> connection.send(new Message.Stop(1));
                     default -> { }
                 }
             }
@@ -158,22 +156,15 @@ public final class TrainingRun {
             for (int fd : client.receiveListeners(1).get(5, TimeUnit.SECONDS)) {
                 new FileDescriptor(fd).close();
             }
-            client.send(new Message.Ready(1));
             client.send(new Message.Heartbeat(0, 0, 0));
+            client.send(new Message.Ready(1));
+            if (!(inbox.poll(5, TimeUnit.SECONDS) instanceof Message.Stop)) {
+                throw new IOException("no stop on the training control socket");
+            }
         } finally {
             client.close();
             server.close();
             Files.deleteIfExists(dir);
-        }
-    }
-
-    /** The messages a worker exchanges with its master, through the codec both sides use. */
-    private static void controlMessages(Config config) throws IOException {
-        List<Message> messages = List.of(new Message.Hello(1, 1, 1), new Message.Welcome(config.toText(), List.of()),
-                new Message.Ready(1), new Message.Heartbeat(1, 0, 0), new Message.Stop(1));
-        for (Message message : messages) {
-            byte[] frame = MessageCodec.encode(message);
-            MessageCodec.decode(Arrays.copyOfRange(frame, 4, frame.length));
         }
     }
 
