@@ -1,13 +1,10 @@
 package dev.herd.master;
 
 import dev.herd.ExitCodes;
-import dev.herd.app.AppLoadException;
-import dev.herd.app.AppLoader;
 import dev.herd.config.Balance;
 import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
 import dev.herd.config.ConfigResolver;
-import dev.herd.config.InvalidSettingException;
 import dev.herd.config.Settings;
 import dev.herd.ipc.ControlConnection;
 import dev.herd.ipc.ControlServer;
@@ -24,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
@@ -48,10 +44,6 @@ public final class Master {
 
     // STARTING -> RUNNING -> STOPPING -> STOPPED; STARTING or RUNNING -> STOPPED on fatal errors and halt
     private enum State { STARTING, RUNNING, STOPPING, STOPPED }
-
-    /** A reload under way: the next generation boots while the current one serves. */
-    private record Reload(Config config, int generation, ControlConnection requester, long startedNanos) {
-    }
 
     private final long pid = ProcessHandle.current().pid();
     private final long startedNanos = System.nanoTime();
@@ -119,13 +111,13 @@ public final class Master {
         listeners = new Listeners(loop, config, balancer);
         config = config.with(Settings.BIND, listeners.addresses());
         Path socket = controlSocketPath();
-        controlServer = ControlServer.start(loop, socket, new ControlEvents());
+        controlServer = ControlServer.start(loop, socket, new ControlTraffic(events, balancer));
         if (!config.pidFile().isBlank()) {
             pidFile = PidFile.write(Path.of(config.pidFile()), pid);
         }
         launcher = new WorkerLauncher(socket);
         Signals.install(kind -> events.add(new MasterEvent.SignalReceived(kind)));
-        Runtime.getRuntime().addShutdownHook(new Thread(this::killAllNow, "herd-master-exit"));
+        Runtime.getRuntime().addShutdownHook(new Thread(workers::killAll, "herd-master-exit"));
         log.info("master pid={} listening on {} with {} {} workers; control socket {}", pid, listenAddresses(),
                 targetWorkers, config.workerClass().name().toLowerCase(Locale.ROOT), socket);
     }
@@ -190,10 +182,7 @@ public final class Master {
         for (WorkerHandle worker : workers.matching(w -> w.generation() < generation)) {
             stopWorker(worker);
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - reload.startedNanos());
-        log.info("reload done: generation {} serves, generation {} drains ({} ms)", generation, old, millis);
-        ControlCommands.reply(reload.requester(), ExitCodes.OK,
-                "reloaded: generation " + generation + " serves (" + millis + " ms)\n");
+        reload.done(old);
         reload = null;
     }
 
@@ -213,7 +202,7 @@ public final class Master {
             state = State.STOPPED;
         } else if (System.nanoTime() - stopDeadlineNanos > 0) {
             log.warn("graceful timeout passed; killing {} workers", workers.size());
-            killAllNow();
+            workers.killAll();
             state = State.STOPPED;
         }
     }
@@ -334,25 +323,14 @@ public final class Master {
         if (reload != null) {
             throw new ControlCommands.Refused("a reload is already under way");
         }
-        Config next;
-        try {
-            next = resolver.resolve();
-            AppLoader.check(next.appJar(), AppLoader.effectiveClassName(next.app()), next.workerClass());
-        } catch (InvalidSettingException | AppLoadException e) {
-            log.error("reload refused, generation {} keeps serving: {}", generation, e.getMessage());
-            throw new ControlCommands.Refused("reload refused: " + e.getMessage());
+        Reload next = Reload.plan(resolver, config, generation, requester);
+        if (next.config().workers() != config.workers()) {
+            targetWorkers = next.config().workers();
         }
-        if (!BindAddress.sameAddresses(next.binds(), config.binds())) {
-            log.warn("--bind changes need a restart; keeping {}", listenAddresses());
-        }
-        next = next.with(Settings.BIND, config.binds());
-        if (next.workers() != config.workers()) {
-            targetWorkers = next.workers();
-        }
-        reload = new Reload(next, generation + 1, requester, System.nanoTime());
-        log.info("reloading: starting generation {} with {} workers", reload.generation(), targetWorkers);
+        reload = next;
+        log.info("reloading: starting generation {} with {} workers", next.generation(), targetWorkers);
         for (int slot = 1; slot <= targetWorkers; slot++) {
-            spawnWorker(slot, reload.generation(), next);
+            spawnWorker(slot, next.generation(), next.config());
         }
     }
 
@@ -362,9 +340,7 @@ public final class Master {
         for (WorkerHandle worker : workers.matching(w -> w.generation() == failed.generation())) {
             abandon(worker);
         }
-        log.error("reload failed, generation {} keeps serving: {}", generation, why);
-        ControlCommands.reply(failed.requester(), ExitCodes.ERROR,
-                "reload failed, generation " + generation + " keeps serving: " + why + "\n");
+        failed.failed(generation, why);
     }
 
     /** Sets the number of workers; extra ones drain before they stop. */
@@ -485,24 +461,8 @@ public final class Master {
             log.error("halting: {}", reason);
         }
         exitStatus = status;
-        killAllNow();
+        workers.killAll();
         state = State.STOPPED;
-    }
-
-    private void killAllNow() {
-        List<WorkerHandle> all = new ArrayList<>();
-        workers.forEach(all::add);
-        for (WorkerHandle worker : all) {
-            worker.process().destroyForcibly();
-        }
-        for (WorkerHandle worker : all) {
-            try {
-                worker.process().waitFor(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     private void cleanUp() {
@@ -531,28 +491,6 @@ public final class Master {
         Balancer target = balancer;
         if (target != null) {
             loop.execute(() -> action.accept(target));
-        }
-    }
-
-    /** Forwards control socket traffic to the loop. Runs on the control event loop: only enqueues. */
-    private final class ControlEvents implements ControlServer.Listener {
-        @Override
-        public void received(ControlConnection connection, Message message) {
-            // Balancing messages stay on this loop, where the balancer lives and accepts happen.
-            switch (message) {
-                case Message.Handoff hello when balancer != null -> balancer.handoffConnected(connection, hello);
-                case Message.Load load when balancer != null -> balancer.load(connection, load);
-                case Message.Taken taken when balancer != null -> balancer.taken(connection);
-                default -> events.add(new MasterEvent.ControlMessage(connection, message));
-            }
-        }
-
-        @Override
-        public void disconnected(ControlConnection connection) {
-            // For a worker's control connection the process exit that follows is what counts.
-            if (balancer != null) {
-                balancer.disconnected(connection);
-            }
         }
     }
 }

@@ -1,0 +1,42 @@
+package dev.herd.master;
+
+import dev.herd.ipc.ControlConnection;
+import dev.herd.ipc.ControlServer;
+import dev.herd.ipc.Message;
+
+import java.util.Queue;
+
+/**
+ * Routes what arrives on the control socket. Runs on the master's I/O loop: balancing messages
+ * are handled right there, where the balancer lives and accepts happen; everything else is
+ * queued for the master's own thread.
+ */
+final class ControlTraffic implements ControlServer.Listener {
+
+    private final Queue<MasterEvent> events;
+    /** Null under --balance shared. */
+    private final Balancer balancer;
+
+    ControlTraffic(Queue<MasterEvent> events, Balancer balancer) {
+        this.events = events;
+        this.balancer = balancer;
+    }
+
+    @Override
+    public void received(ControlConnection connection, Message message) {
+        switch (message) {
+            case Message.Handoff hello when balancer != null -> balancer.handoffConnected(connection, hello);
+            case Message.Load load when balancer != null -> balancer.load(connection, load);
+            case Message.Taken taken when balancer != null -> balancer.taken(connection);
+            default -> events.add(new MasterEvent.ControlMessage(connection, message));
+        }
+    }
+
+    @Override
+    public void disconnected(ControlConnection connection) {
+        // For a worker's control connection the process exit that follows is what counts.
+        if (balancer != null) {
+            balancer.disconnected(connection);
+        }
+    }
+}
