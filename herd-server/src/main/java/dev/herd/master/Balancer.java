@@ -55,6 +55,8 @@ final class Balancer {
         boolean serving;
         boolean retired;
         long handed;
+        /** The worker's Ready, held until all its handoff connections are in ({@link #onceConnected}). */
+        Runnable whenAllConnected;
         Message.Load load = new Message.Load(0, 0, 0);
 
         Target(long pid, int slot, int listeners) {
@@ -82,6 +84,15 @@ final class Balancer {
                 }
             }
             return false;
+        }
+
+        boolean allConnected() {
+            for (ControlConnection handoff : handoffs) {
+                if (handoff == null) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         boolean canTake(int listener) {
@@ -157,6 +168,21 @@ final class Balancer {
         }
     }
 
+    /**
+     * Runs {@code ready} (the worker's Ready going on to the master) once every handoff connection
+     * of worker {@code pid} is in. The worker opens them before it sends Ready, but on other
+     * connections, which the master may read in either order: a worker announced ready before
+     * the balancer can give it connections would see a burst go to the others.
+     */
+    void onceConnected(long pid, Runnable ready) {
+        Target target = targets.get(pid);
+        if (target == null || target.allConnected()) {
+            ready.run();
+        } else {
+            target.whenAllConnected = ready;
+        }
+    }
+
     /** A worker's first words on a handoff connection; anybody else is refused. */
     void handoffConnected(ControlConnection connection, Message.Handoff hello) {
         Target target = targets.get(hello.pid());
@@ -170,6 +196,11 @@ final class Balancer {
         }
         target.handoffs[hello.listener()] = connection;
         byHandoff.put(connection, target);
+        if (target.whenAllConnected != null && target.allConnected()) {
+            Runnable ready = target.whenAllConnected;
+            target.whenAllConnected = null;
+            ready.run();
+        }
         refreshAccepting();
         flushWaiting();
     }

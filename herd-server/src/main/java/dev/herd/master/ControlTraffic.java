@@ -9,7 +9,8 @@ import java.util.Queue;
 /**
  * Routes what arrives on the control socket. Runs on the master's I/O loop: balancing messages
  * are handled right there, where the balancer lives and accepts happen; everything else is
- * queued for the master's own thread.
+ * queued for the master's own thread, a worker's Ready under a balancer only once the balancer
+ * can give that worker connections.
  */
 final class ControlTraffic implements ControlServer.Listener {
 
@@ -28,6 +29,8 @@ final class ControlTraffic implements ControlServer.Listener {
             case Message.Handoff hello when balancer != null -> balancer.handoffConnected(connection, hello);
             case Message.Load load when balancer != null -> balancer.load(connection, load);
             case Message.Taken taken when balancer != null -> balancer.taken(connection);
+            case Message.Ready ready when balancer != null -> balancer.onceConnected(connection.peerPid(),
+                    () -> events.add(new MasterEvent.ControlMessage(connection, ready)));
             default -> events.add(new MasterEvent.ControlMessage(connection, message));
         }
     }
