@@ -1,6 +1,11 @@
 package dev.herd.api;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ByteArrayInputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,10 +15,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 
 /**
- * One HTTP request, complete with its body, as the app sees it. Immutable and safe to share
- * between threads.
+ * One HTTP request as the app sees it. Immutable and safe to share between threads, except its
+ * body when it is streamed, which can be read once.
+ *
+ * <p>A body up to {@code --body-buffer} bytes is read whole before the app runs:
+ * {@link #body()} has it. A larger one, one of unknown length that outgrows the buffer, or one
+ * the client sends only after {@code 100 Continue}, arrives while the app runs
+ * ({@link #streamedBody()}); read it with {@link #bodyStream()} (blocking) or
+ * {@link #bodyPublisher()} (non-blocking), or whole with {@link #readBody()}. Those three work
+ * for an in-memory body too, so an app can read every body the same way.
  *
  * <p>{@link #remoteAddress()} is the peer of the connection; when a trusted proxy forwards the
  * request, herd sets it to the original client.
@@ -28,6 +43,8 @@ public final class Request {
     private final String rawQuery;
     private final Headers headers;
     private final byte[] body;
+    /** Non-null when the body arrives while the app runs; {@link #body} is then empty. */
+    private final RequestBody streamed;
     private final InetSocketAddress remoteAddress;
     private final String scheme;
     private final String protocol;
@@ -39,6 +56,7 @@ public final class Request {
         this.rawQuery = b.rawQuery == null ? "" : b.rawQuery;
         this.headers = b.headers == null ? Headers.empty() : b.headers;
         this.body = b.body == null || b.body.length == 0 ? NO_BODY : b.body;
+        this.streamed = b.streamed;
         this.remoteAddress = b.remoteAddress;
         this.scheme = b.scheme == null ? "http" : b.scheme;
         this.protocol = b.protocol == null ? "HTTP/1.1" : b.protocol;
@@ -88,18 +106,63 @@ public final class Request {
         return headers.first(name);
     }
 
-    /** A copy of the body bytes. */
+    /**
+     * A copy of the body bytes. A streamed body is read whole here, with blocking reads: on an
+     * event loop thread that throws {@link IllegalStateException}; use {@link #readBody()} there.
+     *
+     * @throws UncheckedIOException the client went away or the body passed the limit
+     */
     public byte[] body() {
-        return body.clone();
+        if (streamed == null) {
+            return body.clone();
+        }
+        try (InputStream in = streamed.inputStream()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    public int bodyLength() {
-        return body.length;
+    /**
+     * The body's length: the bytes in memory, or the announced length of a streamed body, {@code -1}
+     * when it was not announced (chunked).
+     */
+    public long bodyLength() {
+        return streamed == null ? body.length : streamed.length();
     }
 
-    /** The body decoded as UTF-8. */
+    /** The body decoded as UTF-8 ({@link #body()}). */
     public String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
+        return new String(streamed == null ? body : body(), StandardCharsets.UTF_8);
+    }
+
+    /** The body when it arrives while the app runs; empty when it was read whole before. */
+    public Optional<RequestBody> streamedBody() {
+        return Optional.ofNullable(streamed);
+    }
+
+    /** The body as a blocking stream, in memory or streamed ({@link RequestBody#inputStream()}). */
+    public InputStream bodyStream() {
+        return streamed == null ? new ByteArrayInputStream(body) : streamed.inputStream();
+    }
+
+    /** The body as chunks with demand, in memory or streamed ({@link RequestBody#publisher()}). */
+    public Flow.Publisher<ByteBuffer> bodyPublisher() {
+        return streamed == null ? new BytesPublisher(body) : streamed.publisher();
+    }
+
+    /**
+     * The whole body, without blocking: at once when it is in memory, else when the last chunk
+     * has come (bounded by {@code --limit-request-body}). Under {@code async} the stage of a
+     * streamed body completes on the event loop.
+     */
+    public CompletionStage<byte[]> readBody() {
+        if (streamed == null) {
+            return CompletableFuture.completedFuture(body.clone());
+        }
+        BodyCollector collector = new BodyCollector();
+        streamed.publisher().subscribe(collector);
+        return collector.result();
     }
 
     /** The client's address, or {@code null} when not known (a unix socket peer). */
@@ -155,6 +218,7 @@ public final class Request {
         private String rawQuery;
         private Headers headers;
         private byte[] body;
+        private RequestBody streamed;
         private InetSocketAddress remoteAddress;
         private String scheme;
         private String protocol;
@@ -183,6 +247,13 @@ public final class Request {
         /** Takes ownership of {@code body} (null: none): the caller must not change it afterwards. */
         public Builder body(byte[] body) {
             this.body = body;
+            return this;
+        }
+
+        /** A body that arrives while the app runs; replaces any {@link #body(byte[])}. */
+        public Builder body(RequestBody streamed) {
+            this.streamed = streamed;
+            this.body = null;
             return this;
         }
 

@@ -1,20 +1,24 @@
 package dev.herd.api;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /**
- * One HTTP response: status, header fields and a complete body. Immutable.
+ * One HTTP response: status, header fields and a body ({@link ResponseBody}): bytes, a stream
+ * the app writes, a file, or an event stream. Immutable.
  *
- * <p>herd adds {@code content-length}, {@code date} and {@code connection} itself; an app
- * sets {@code content-type} and anything else it needs.
+ * <p>herd adds {@code content-length} (for bytes and files), {@code date} and
+ * {@code connection} itself; an app sets {@code content-type} and anything else it needs. A
+ * streamed body with the app's own {@code content-length} goes out with that length, else
+ * chunked.
  */
 public final class Response {
 
     private final int status;
     private final Headers headers;
-    private final byte[] body;
+    private final ResponseBody body;
 
-    private Response(int status, Headers headers, byte[] body) {
+    private Response(int status, Headers headers, ResponseBody body) {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("status out of range: " + status);
         }
@@ -43,6 +47,24 @@ public final class Response {
         return status(200).header("content-type", "application/json").body(json).build();
     }
 
+    /**
+     * {@code 200} with the file at {@code path}, typed by its extension; {@code 404} if it is not
+     * a readable regular file when the response goes out. See {@link ResponseBody.File}.
+     */
+    public static Response file(Path path) {
+        return status(200).file(path).build();
+    }
+
+    /** {@code 200} with an event stream produced by blocking calls ({@link EventWriter}). */
+    public static Response events(EventWriter writer) {
+        return status(200).body(new ResponseBody.Events(writer)).build();
+    }
+
+    /** {@code 200} with an event stream produced with stages ({@link AsyncEventWriter}). */
+    public static Response eventsAsync(AsyncEventWriter writer) {
+        return status(200).body(new ResponseBody.AsyncEvents(writer)).build();
+    }
+
     public int status() {
         return status;
     }
@@ -51,21 +73,35 @@ public final class Response {
         return headers;
     }
 
-    /** The body bytes, shared, not copied: callers must not change them. */
-    public byte[] bodyBytes() {
+    public ResponseBody body() {
         return body;
+    }
+
+    /**
+     * The body bytes, shared, not copied: callers must not change them.
+     *
+     * @throws IllegalStateException the body is not in memory (a stream, a file or events)
+     */
+    public byte[] bodyBytes() {
+        if (body instanceof ResponseBody.Bytes(byte[] bytes)) {
+            return bytes;
+        }
+        throw new IllegalStateException("the body is " + body.getClass().getSimpleName() + ", not bytes");
     }
 
     @Override
     public String toString() {
-        return "Response[" + status + ", " + body.length + " bytes]";
+        return "Response[" + status + ", " + (body instanceof ResponseBody.Bytes(byte[] bytes)
+                ? bytes.length + " bytes" : body.getClass().getSimpleName()) + "]";
     }
+
+    private static final ResponseBody EMPTY = new ResponseBody.Bytes(new byte[0]);
 
     /** Assembles a response; not thread-safe. */
     public static final class Builder {
         private final int status;
         private final Headers.Builder headers = Headers.builder();
-        private byte[] body = new byte[0];
+        private ResponseBody body = EMPTY;
 
         private Builder(int status) {
             this.status = status;
@@ -77,14 +113,34 @@ public final class Response {
         }
 
         public Builder body(String text) {
-            this.body = text.getBytes(StandardCharsets.UTF_8);
+            this.body = new ResponseBody.Bytes(text.getBytes(StandardCharsets.UTF_8));
             return this;
         }
 
         /** Takes ownership of {@code bytes}: the caller must not change them afterwards. */
         public Builder body(byte[] bytes) {
-            this.body = bytes;
+            this.body = new ResponseBody.Bytes(bytes);
             return this;
+        }
+
+        public Builder body(ResponseBody body) {
+            this.body = java.util.Objects.requireNonNull(body, "body");
+            return this;
+        }
+
+        /** A body the app writes with blocking calls once the header is out ({@link BodyWriter}). */
+        public Builder stream(BodyWriter writer) {
+            return body(new ResponseBody.Stream(writer));
+        }
+
+        /** A body the app writes with stages once the header is out ({@link AsyncBodyWriter}). */
+        public Builder streamAsync(AsyncBodyWriter writer) {
+            return body(new ResponseBody.AsyncStream(writer));
+        }
+
+        /** The file at {@code path} as the body ({@link ResponseBody.File}). */
+        public Builder file(Path path) {
+            return body(new ResponseBody.File(path));
         }
 
         public Response build() {

@@ -139,8 +139,19 @@ public final class Settings {
 
     public static final Setting<Duration> REQUEST_TIMEOUT = declare(
             "request-timeout", null, Section.TIMEOUTS, ValueType.SECONDS, Duration.ZERO, v -> null,
-            "One request's time limit (0: none). Past it the client gets 503 and the handler thread is"
-                    + " interrupted; the worker lives.");
+            "One request's time limit to its response's header (0: none). Past it the client gets 503 and the"
+                    + " handler thread is interrupted; the worker lives. A streamed response is timed to its first"
+                    + " byte only; --write-timeout then guards it.");
+
+    public static final Setting<Duration> WRITE_TIMEOUT = declare(
+            "write-timeout", null, Section.TIMEOUTS, ValueType.SECONDS, Duration.ofSeconds(60), v -> null,
+            "A client that takes none of its response for this long, while herd has more to send, is cut off"
+                    + " (0: never). Streamed responses and downloads may last as long as the client keeps reading.");
+
+    public static final Setting<Duration> SSE_HEARTBEAT = declare(
+            "sse-heartbeat", null, Section.TIMEOUTS, ValueType.SECONDS, Duration.ofSeconds(15), v -> null,
+            "An event stream the app leaves quiet this long gets a comment line, so proxies keep it open and a"
+                    + " client that has gone is noticed (0: none).");
 
     public static final Setting<Duration> KEEP_ALIVE = declare(
             "keep-alive", null, Section.TIMEOUTS, ValueType.SECONDS, Duration.ofSeconds(5), v -> null,
@@ -164,7 +175,32 @@ public final class Settings {
 
     public static final Setting<Integer> LIMIT_REQUEST_BODY = declare(
             "limit-request-body", null, Section.HTTP, ValueType.INT, 10 * 1024 * 1024, atLeast(0),
-            "Largest request body in bytes; larger gets 413. Bodies are read whole before the app runs.");
+            "Largest request body in bytes, read whole or streamed; larger gets 413 (before it is sent, when"
+                    + " Content-Length announces it) and the connection closes.");
+
+    public static final Setting<Integer> BODY_BUFFER = declare(
+            "body-buffer", null, Section.HTTP, ValueType.INT, 1024 * 1024, atLeast(0),
+            "Request bodies up to this many bytes are read whole before the app runs (Request.body()). Larger"
+                    + " ones, chunked ones that outgrow it, and ones sent after 100-continue reach the app while"
+                    + " they arrive, as a stream it reads at its own pace (Request.bodyStream(), bodyPublisher()).");
+
+    public static final Setting<List<String>> STATIC = declare(
+            "static", null, Section.HTTP, ValueType.listOf(ValueType.STRING), List.of(), Settings::staticMounts,
+            "Serve a folder without app code: PREFIX=DIR, e.g. /assets=./public; repeat for several. Files go out"
+                    + " with sendfile, Last-Modified, a strong ETag, ranges and conditional requests; no path"
+                    + " leaves the folder (.., encoded slashes, symbolic links pointing out: 404), dot-files are"
+                    + " hidden unless --static-dotfiles allow, folders are never listed.");
+
+    public static final Setting<String> STATIC_INDEX = declare(
+            "static-index", null, Section.HTTP, ValueType.STRING, "", v -> v.contains("/")
+                    ? "must be a file name, got '" + v + "'" : null,
+            "File served for a --static folder's path (e.g. index.html); empty: folders are 404.");
+
+    public static final Setting<StaticDotfiles> STATIC_DOTFILES = declare(
+            "static-dotfiles", null, Section.HTTP, ValueType.choice(StaticDotfiles.class), StaticDotfiles.DENY,
+            v -> null,
+            "Whether --static serves files and folders whose name starts with a dot (.env, .git): deny (404) or"
+                    + " allow.");
 
     public static final Setting<List<String>> FORWARDED_ALLOW_IPS = declare(
             "forwarded-allow-ips", null, Section.HTTP, ValueType.listOf(ValueType.STRING),
@@ -225,6 +261,17 @@ public final class Settings {
         Setting<T> setting = new Setting<>(key, null, section, type, fallback, v -> null, help, true);
         BY_KEY.put(key, setting);
         return setting;
+    }
+
+    private static String staticMounts(List<String> values) {
+        for (String value : values) {
+            try {
+                dev.herd.http.files.StaticMount.parse(value);
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        }
+        return null;
     }
 
     private static String octalMode(String mode) {

@@ -24,7 +24,9 @@ import java.util.concurrent.CompletionStage;
  *       that ran the handler and the platform thread carrying it (the same one unless the
  *       handler runs on a virtual thread), and the client's address and scheme as herd saw them
  *       (after trusted proxy headers)</li>
- *   <li>{@code /upload}: the size and SHA-256 of the request body</li>
+ *   <li>{@code /upload}: the size and SHA-256 of the request body, computed while it arrives</li>
+ *   <li>{@code /stream?bytes=N}, {@code /events}: a streamed download and a server-sent event
+ *       clock ({@link DemoStreams})</li>
  *   <li>{@code /error}: throws, to show that an app failure is a 500 and the worker lives</li>
  * </ul>
  * With {@code HERD_DEMO_GIL=1} every request holds the process's emulated interpreter lock
@@ -38,7 +40,9 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
               /cpu?ms=N    burn N ms of CPU (default 1)
               /io?ms=N     wait N ms without CPU (default 10)
               /whoami      which worker and thread served this request, and for whom
-              /upload      size and SHA-256 of the request body
+              /upload      size and SHA-256 of the request body, computed while it arrives
+              /stream?bytes=N   a streamed download of N bytes (chunked=1: without a length)
+              /events?ms=M      a server-sent event clock, one event every M ms
             """;
 
     private volatile WorkerInfo worker = new WorkerInfo(ProcessHandle.current().pid(), 0, 0, "none");
@@ -49,7 +53,7 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
     }
 
     @Override
-    public Response handle(Request request) throws InterruptedException {
+    public Response handle(Request request) throws InterruptedException, java.io.IOException {
         Gil gil = Gil.PROCESS;
         gil.acquire();
         try {
@@ -62,6 +66,9 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
                     gil.blocking(() -> Thread.sleep(ms));
                     yield ioDone(ms);
                 }
+                case "/upload" -> DemoStreams.upload(request);
+                case "/stream" -> DemoStreams.stream(request);
+                case "/events" -> DemoStreams.events(request);
                 default -> common(request);
             };
         } finally {
@@ -79,6 +86,20 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
             }
             return context.delay(Duration.ofMillis(ms)).thenApply(ignored -> ioDone(ms));
         }
+        switch (request.path()) {
+            case "/upload" -> {
+                return DemoStreams.uploadAsync(request);
+            }
+            case "/stream" -> {
+                return CompletableFuture.completedFuture(DemoStreams.streamAsync(request));
+            }
+            case "/events" -> {
+                return CompletableFuture.completedFuture(DemoStreams.eventsAsync(request, context));
+            }
+            default -> {
+                // below
+            }
+        }
         Gil.PROCESS.acquire();
         try {
             return CompletableFuture.completedFuture(common(request));
@@ -95,7 +116,6 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
                 yield ms == null ? badMillis() : Response.text("burned " + ms + " ms, " + CpuWork.burn(ms) + "\n");
             }
             case "/whoami" -> Response.json(whoami(request));
-            case "/upload" -> Response.text(request.bodyLength() + " bytes, sha256 " + sha256(request.body()) + "\n");
             case "/error" -> throw new IllegalStateException("demo failure requested by /error");
             case "/" -> Response.text(INDEX);
             default -> Response.text(404, "Not Found\n");
@@ -120,14 +140,6 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
         String description = thread.toString();
         int at = description.lastIndexOf('@');
         return at < 0 ? "" : description.substring(at + 1);
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     private static Response ioDone(int ms) {

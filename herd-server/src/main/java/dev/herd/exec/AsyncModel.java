@@ -76,8 +76,15 @@ final class AsyncModel implements ExecutionModel {
             finished();
             if (error != null) {
                 sink.fail(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+            } else if (response == null) {
+                sink.complete(null);
             } else {
-                sink.complete(response);
+                try {
+                    // A blocking body writer must not run on the loop: it gets an offload thread.
+                    ResponseBodies.deliver(response, sink, offload);
+                } catch (Exception e) {
+                    sink.fail(e);
+                }
             }
         });
     }

@@ -1,6 +1,7 @@
 package dev.herd.exec;
 
 import dev.herd.api.Request;
+import dev.herd.api.Response;
 import dev.herd.app.AppInstance;
 import dev.herd.http.ResponseSink;
 
@@ -28,10 +29,13 @@ final class BlockingInvoker {
      */
     void invoke(Request request, ResponseSink sink) {
         try {
-            if (app.handler() != null) {
-                sink.complete(app.handler().handle(request));
+            Response response = app.handler() != null ? app.handler().handle(request)
+                    : app.asyncHandler().handleAsync(request, asyncContext).toCompletableFuture().get();
+            if (response == null) {
+                sink.complete(null);
             } else {
-                sink.complete(app.asyncHandler().handleAsync(request, asyncContext).toCompletableFuture().get());
+                // A streamed body's writer runs here too: this thread may block.
+                ResponseBodies.deliver(response, sink, null);
             }
         } catch (ExecutionException | CompletionException e) {
             sink.fail(e.getCause() == null ? e : e.getCause());

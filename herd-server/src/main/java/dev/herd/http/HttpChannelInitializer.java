@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
  * Builds every connection's pipeline, the one place that decides it (the request corpus test
  * builds its pipelines here too, so it tests what production runs):
  * <pre>
- * bytes -> StrictHttpRequestDecoder -> HttpBodyAggregator -> HttpRequestChannelHandler -> app
+ * bytes -> StrictHttpRequestDecoder -> HttpBodyRouter -> HttpRequestChannelHandler -> app
  * bytes <- HttpResponseEncoder <------------------------------ (responses)
  * </pre>
  */
@@ -42,8 +42,9 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
         channel.pipeline()
                 .addLast("encoder", new HttpResponseEncoder())
                 .addLast("decoder", new StrictHttpRequestDecoder(options.limits()))
-                .addLast("aggregator", new HttpBodyAggregator(options.limits().maxBodyBytes()))
+                .addLast("body", new HttpBodyRouter(options.limits().maxBodyBytes(),
+                        options.limits().bodyBufferBytes()))
                 .addLast("app", new HttpRequestChannelHandler(dispatcher, stats, options.timeouts(), forwarded,
-                        accessLog));
+                        accessLog, options.staticFolders()));
     }
 }

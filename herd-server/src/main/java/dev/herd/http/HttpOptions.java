@@ -2,6 +2,9 @@ package dev.herd.http;
 
 import dev.herd.config.Config;
 import dev.herd.config.Settings;
+import dev.herd.config.StaticDotfiles;
+import dev.herd.http.files.StaticFolder;
+import dev.herd.http.files.StaticMount;
 
 import java.time.Duration;
 import java.util.List;
@@ -16,17 +19,20 @@ import java.util.List;
  * @param forwardedAllowIps peers whose forwarding headers are believed (IPs, {@code unix}, {@code *})
  * @param accessLog         access log path, {@code -} for standard output, empty for none
  * @param accessLogFormat   access log line in Gunicorn's syntax
+ * @param staticFolders     folders served without the app ({@code --static}), tried in order
  */
 public record HttpOptions(Limits limits, Timeouts timeouts, List<String> forwardedAllowIps, String accessLog,
-                          String accessLogFormat) {
+                          String accessLogFormat, List<StaticFolder> staticFolders) {
 
     /**
      * @param maxRequestLine     longest request line in bytes (414 past it)
      * @param maxHeaderFields    most header fields (431 past it)
      * @param maxHeaderFieldSize largest header field, name and value, in bytes (431 past it)
      * @param maxBodyBytes       largest body in bytes (413 past it)
+     * @param bodyBufferBytes    bodies up to this size are read whole before the app runs; larger ones stream
      */
-    public record Limits(int maxRequestLine, int maxHeaderFields, int maxHeaderFieldSize, int maxBodyBytes) {
+    public record Limits(int maxRequestLine, int maxHeaderFields, int maxHeaderFieldSize, int maxBodyBytes,
+                         int bodyBufferBytes) {
 
         /**
          * The most bytes of header lines the decoder buffers. Any block longer than this has too
@@ -42,9 +48,12 @@ public record HttpOptions(Limits limits, Timeouts timeouts, List<String> forward
     /**
      * @param keepAlive      an idle keep-alive connection closes after this; zero: no keep-alive
      * @param read           a started request must be complete within this, else 408
-     * @param request        the app must answer within this, else 503; zero: no limit
+     * @param request        the app must answer (its header) within this, else 503; zero: no limit
+     * @param write          a client that takes nothing of its response for this long is cut off; zero: never
+     * @param eventHeartbeat an event stream quiet for this long gets a comment; zero: none
      */
-    public record Timeouts(Duration keepAlive, Duration read, Duration request) {
+    public record Timeouts(Duration keepAlive, Duration read, Duration request, Duration write,
+                           Duration eventHeartbeat) {
 
         /**
          * How long a connection may stay idle once the worker drains. Not zero even without
@@ -59,14 +68,22 @@ public record HttpOptions(Limits limits, Timeouts timeouts, List<String> forward
 
     public HttpOptions {
         forwardedAllowIps = List.copyOf(forwardedAllowIps);
+        staticFolders = List.copyOf(staticFolders);
     }
 
     /** The options {@code config} sets. */
     public static HttpOptions from(Config config) {
         Limits limits = new Limits(config.get(Settings.LIMIT_REQUEST_LINE), config.get(Settings.LIMIT_REQUEST_FIELDS),
-                config.get(Settings.LIMIT_REQUEST_FIELD_SIZE), config.get(Settings.LIMIT_REQUEST_BODY));
-        Timeouts timeouts = new Timeouts(config.keepAlive(), config.readTimeout(), config.requestTimeout());
+                config.get(Settings.LIMIT_REQUEST_FIELD_SIZE), config.get(Settings.LIMIT_REQUEST_BODY),
+                config.get(Settings.BODY_BUFFER));
+        Timeouts timeouts = new Timeouts(config.keepAlive(), config.readTimeout(), config.requestTimeout(),
+                config.get(Settings.WRITE_TIMEOUT), config.get(Settings.SSE_HEARTBEAT));
+        String index = config.get(Settings.STATIC_INDEX);
+        boolean dotfiles = config.get(Settings.STATIC_DOTFILES) == StaticDotfiles.ALLOW;
+        List<StaticFolder> folders = config.get(Settings.STATIC).stream()
+                .map(mount -> new StaticFolder(StaticMount.parse(mount), dotfiles, index.isEmpty() ? null : index))
+                .toList();
         return new HttpOptions(limits, timeouts, config.forwardedAllowIps(), config.accessLog(),
-                config.accessLogFormat());
+                config.accessLogFormat(), folders);
     }
 }

@@ -3,27 +3,32 @@ package dev.herd.http;
 import dev.herd.api.Headers;
 import dev.herd.api.Request;
 import dev.herd.api.Response;
+import dev.herd.api.ResponseBody;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.DomainSocketChannel;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AsciiString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +37,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.nio.file.Path;
+import java.util.List;
+import dev.herd.http.files.FileInfo;
+import dev.herd.http.files.StaticFolder;
 
 /**
  * The last handler of a connection's pipeline: turns each complete request into an app
@@ -67,9 +73,21 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private final HttpOptions.Timeouts timeouts;
     private final ForwardedHeaders forwarded;
     private final AccessLog accessLog;
-    private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>(2);
+    private static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream; charset=utf-8");
+
+    /** Complete requests ({@link FullHttpRequest}) and requests whose body still arrives ({@link StreamedHttpRequest}). */
+    private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>(2);
     private final ConnectionTimer idleTimer = new ConnectionTimer();
     private final ConnectionTimer readTimer = new ConnectionTimer();
+    /** Runs while the client does not take what the connection has to send (--write-timeout). */
+    private final ConnectionTimer writeTimer = new ConnectionTimer();
+    private final FileResponses files;
+    private final List<StaticFolder> staticFolders;
+    /** The request in the app or being answered; null when idle. */
+    private HttpExchange current;
+    /** What the client had taken when writeTimer was armed: unchanged at its deadline means it stopped reading. */
+    private long unsentAtArm;
+    private long progressAtArm;
     // idle (idle timer runs) -> reading: a read left a request unfinished (read timer runs) -> the
     // request is complete: busy while it is in the app and its response is written -> idle.
     // Requests complete while busy wait in pending; reading and busy can overlap (pipelining).
@@ -87,12 +105,14 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private Runnable readTimedOut;
 
     HttpRequestChannelHandler(RequestDispatcher dispatcher, ServerStats stats, HttpOptions.Timeouts timeouts,
-                              ForwardedHeaders forwarded, AccessLog accessLog) {
+                              ForwardedHeaders forwarded, AccessLog accessLog, List<StaticFolder> staticFolders) {
+        this.staticFolders = staticFolders;
         this.dispatcher = dispatcher;
         this.stats = stats;
         this.timeouts = timeouts;
         this.forwarded = forwarded;
         this.accessLog = accessLog;
+        this.files = new FileResponses(this);
     }
 
     @Override
@@ -114,21 +134,26 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         stats.connections.decrementAndGet();
         idleTimer.cancel();
         readTimer.cancel();
-        FullHttpRequest request;
+        writeTimer.cancel();
+        HttpRequest request;
         while ((request = pending.poll()) != null) {
-            request.release();
+            release(request);
+        }
+        if (current != null) {
+            current.clientGone();
         }
         ctx.fireChannelInactive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest request)) {
+        if (!(msg instanceof FullHttpRequest || msg instanceof StreamedHttpRequest)) {
             ctx.fireChannelRead(msg);
             return;
         }
+        HttpRequest request = (HttpRequest) msg;
         if (lingering) {
-            request.release();
+            release(request);
             return;
         }
         reading = false;
@@ -151,7 +176,13 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
             readTimer.arm(ctx, timeouts.read(), readTimedOut);
         } else if (event instanceof ChannelInputShutdownEvent) {
             clientDoneSending(ctx);
+        } else if (event instanceof HttpBodyRouter.BodyRefused refused) {
+            bodyRefused(ctx, refused);
         } else if (event == DRAIN) {
+            // Event streams end now, so their clients reconnect to a worker of the new generation.
+            if (current != null && current.eventStream && current.output != null) {
+                current.output.end();
+            }
             // Closing an idle keep-alive connection at once would race with a client that is
             // sending its next request on it right now: that request would fail, and reloads
             // and scale-downs promise zero failed requests. So an idle connection gets a short
@@ -161,6 +192,82 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
             }
         } else {
             ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    /**
+     * The client stopped taking what we send (its window and our buffer are full), or took it
+     * again. Writers waiting on back-pressure go on once it drains; a client that takes nothing
+     * for --write-timeout is cut off, so a connection nobody reads cannot hold memory for ever.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            writeTimer.cancel();
+            if (current != null && current.output != null) {
+                current.output.drained();
+            }
+        } else if (!timeouts.write().isZero()) {
+            armWriteTimer(ctx);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void armWriteTimer(ChannelHandlerContext ctx) {
+        ChannelOutboundBuffer unsent = ctx.channel().unsafe().outboundBuffer();
+        if (unsent == null) {
+            return;
+        }
+        unsentAtArm = unsent.totalPendingWriteBytes();
+        progressAtArm = unsent.currentProgress();
+        writeTimer.arm(ctx, timeouts.write(), () -> writeTimedOut(ctx));
+    }
+
+    private void writeTimedOut(ChannelHandlerContext ctx) {
+        ChannelOutboundBuffer unsent = ctx.channel().unsafe().outboundBuffer();
+        if (unsent == null || ctx.channel().isWritable()) {
+            return;
+        }
+        if (unsent.totalPendingWriteBytes() != unsentAtArm || unsent.currentProgress() != progressAtArm) {
+            armWriteTimer(ctx); // slow, but taking it
+            return;
+        }
+        log.info("closed a connection from {}: its client took nothing of the response for {} s (--write-timeout)",
+                ctx.channel().remoteAddress(), timeouts.write().toSeconds());
+        if (current != null && current.output != null) {
+            current.output.cut("the client stopped reading for " + timeouts.write().toSeconds() + " s");
+        }
+        ctx.close();
+    }
+
+    /** A streamed body was refused mid-way by the router: answer the status now if the app has not answered yet. */
+    private void bodyRefused(ChannelHandlerContext ctx, HttpBodyRouter.BodyRefused refused) {
+        if (current != null && current.streamedBody == refused.body()) {
+            HttpExchange exchange = current;
+            if (exchange.refuse()) {
+                // The app's thread is stopped (or its stage dropped); the client gets the refusal.
+                stats.inFlight.decrementAndGet();
+                busy = false;
+                current = null;
+                refuse(ctx, exchange.nettyRequest, refused.why().status(), refused.why().getMessage(),
+                        exchange.startNanos);
+            } else {
+                ctx.close();
+            }
+            return;
+        }
+        for (HttpRequest waiting : pending) {
+            if (waiting instanceof StreamedHttpRequest streamed && streamed.body() == refused.body()) {
+                streamed.setDecoderResult(DecoderResult.failure(refused.why()));
+            }
+        }
+    }
+
+    private static void release(HttpRequest request) {
+        if (request instanceof FullHttpRequest full) {
+            full.release();
+        } else if (request instanceof StreamedHttpRequest streamed) {
+            streamed.body().discard();
         }
     }
 
@@ -228,7 +335,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
      * @param nowNanos the loop's clock now ({@link #now}), read once per event: each read showed in the profile
      */
     private void serveNext(ChannelHandlerContext ctx, long nowNanos) {
-        FullHttpRequest request = pending.poll();
+        HttpRequest request = pending.poll();
         if (request == null) {
             if (idle()) {
                 idleTimer.arm(ctx, nowNanos, idleLimit(timeouts.keepAlive()), closeIfIdle);
@@ -248,22 +355,62 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest nettyRequest, long startNanos) {
+    private void dispatch(ChannelHandlerContext ctx, HttpRequest nettyRequest, long startNanos) {
         ForwardedHeaders.Origin origin = origin(ctx.channel(), nettyRequest.headers());
+        StreamedRequestBody streamedBody = nettyRequest instanceof StreamedHttpRequest streamed ? streamed.body() : null;
         Request request;
         try {
-            request = toRequest(nettyRequest, origin);
+            request = toRequest(nettyRequest, streamedBody, origin);
         } finally {
-            nettyRequest.release();
+            if (nettyRequest instanceof FullHttpRequest full) {
+                full.release();
+            }
         }
-        Exchange exchange = new Exchange(ctx, nettyRequest, request, origin.remoteAddress(), startNanos);
+        HttpExchange exchange = new HttpExchange(this, ctx, nettyRequest, request, origin.remoteAddress(), startNanos,
+                streamedBody);
+        current = exchange;
+        if (streamedBody != null && HttpUtil.is100ContinueExpected(nettyRequest)) {
+            // The client sends its body only once invited: invite it when the app first reads, and
+            // not at all when the app answers without reading (the body is then never sent).
+            streamedBody.onFirstDemand(() -> {
+                if (exchange.nettyResponse == null && ctx.channel().isActive()) {
+                    ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                            Unpooled.EMPTY_BUFFER));
+                }
+            });
+        }
         stats.inFlight.incrementAndGet();
+        if (!staticFolders.isEmpty() && serveStatic(exchange)) {
+            return;
+        }
         exchange.startTimeout(timeouts.request());
         try {
             exchange.running = dispatcher.dispatch(request, exchange.loop, exchange);
         } catch (RuntimeException e) {
             exchange.fail(e);
         }
+    }
+
+    /** Answers {@code exchange} from a {@code --static} folder when its path is under one; false when not. */
+    private boolean serveStatic(HttpExchange exchange) {
+        String path = exchange.request.path();
+        for (StaticFolder folder : staticFolders) {
+            switch (folder.resolve(path)) {
+                case StaticFolder.NotMine notMine -> {
+                    continue;
+                }
+                case StaticFolder.Found(FileInfo file) -> {
+                    exchange.keepOpen = keepOpen(exchange, false);
+                    files.writeStatic(exchange, file);
+                }
+                case StaticFolder.Redirect(String location) -> write(exchange, Response.status(301)
+                        .header("location", location).header("content-type", "text/plain; charset=utf-8")
+                        .body("Moved Permanently\n").build(), false);
+                case StaticFolder.NotFound notFound -> write(exchange, Response.text(404, "Not Found\n"), false);
+            }
+            return true;
+        }
+        return false;
     }
 
     private ForwardedHeaders.Origin origin(Channel channel, HttpHeaders headers) {
@@ -275,19 +422,24 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         return forwarded.resolveFrom(directOrigin, peerTrusted, headers);
     }
 
-    private static Request toRequest(FullHttpRequest nettyRequest, ForwardedHeaders.Origin origin) {
+    private static Request toRequest(HttpRequest nettyRequest, StreamedRequestBody streamedBody,
+                                     ForwardedHeaders.Origin origin) {
         Headers.Builder headers = Headers.builder();
         Iterator<Map.Entry<CharSequence, CharSequence>> fields = nettyRequest.headers().iteratorCharSequence();
         while (fields.hasNext()) {
             Map.Entry<CharSequence, CharSequence> field = fields.next();
             headers.add(HeaderNames.lowerCase(field.getKey()), field.getValue().toString());
         }
-        return Request.builder()
+        Request.Builder request = Request.builder()
                 .method(nettyRequest.method().name())
                 .target(nettyRequest.uri())
-                .headers(headers.build())
-                .body(nettyRequest.content().isReadable() ? ByteBufUtil.getBytes(nettyRequest.content()) : null)
-                .remoteAddress(origin.remoteAddress())
+                .headers(headers.build());
+        if (streamedBody != null) {
+            request.body(streamedBody);
+        } else if (nettyRequest instanceof FullHttpRequest full && full.content().isReadable()) {
+            request.body(ByteBufUtil.getBytes(full.content()));
+        }
+        return request.remoteAddress(origin.remoteAddress())
                 .scheme(origin.scheme())
                 .protocol(nettyRequest.protocolVersion().text())
                 .build();
@@ -304,12 +456,12 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Answers a request that never reaches the app, and closes: the byte stream cannot be trusted. */
-    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String why,
+    private void refuse(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status, String why,
                         long startNanos) {
         log.debug("refused a request from {} with {}: {}", ctx.channel().remoteAddress(), status.code(), why);
         HttpRequest logged = request instanceof UnreadableHttpRequest ? null : request;
         InetSocketAddress client = origin(ctx.channel(), request.headers()).remoteAddress();
-        request.release();
+        release(request);
         FullHttpResponse response = HttpResponses.refusal(status);
         long bodyBytes = response.content().readableBytes();
         ctx.writeAndFlush(response).addListener(future -> {
@@ -338,46 +490,103 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Writes the outcome of {@code exchange}. Event loop only.
+     * Writes a complete outcome of {@code exchange}: bytes, or a file. Event loop only.
      *
      * @param forceClose close the connection after it whatever the request asked
      */
-    private void write(Exchange exchange, Response response, boolean forceClose) {
+    void write(HttpExchange exchange, Response response, boolean forceClose) {
         exchange.cancelTimeout();
-        HttpRequest request = exchange.nettyRequest;
-        exchange.keepOpen = HttpUtil.isKeepAlive(request) && !forceClose && !stats.draining
-                && !timeouts.keepAlive().isZero() && !(inputClosed && pending.isEmpty());
-        boolean head = request.method().equals(HttpMethod.HEAD);
+        exchange.keepOpen = keepOpen(exchange, forceClose);
+        if (response.body() instanceof ResponseBody.File(Path path)) {
+            files.write(exchange, response, path);
+            return;
+        }
+        FullHttpResponse full;
         try {
-            exchange.nettyResponse = HttpResponses.fromApp(response, request.protocolVersion(), head,
-                    exchange.keepOpen);
+            full = HttpResponses.fromApp(response, exchange.version(), exchange.head(), exchange.keepOpen);
         } catch (IllegalArgumentException invalid) {
             // A header that would split the response or break the framing: the client gets none of it.
             log.error("the app's response to {} is not valid HTTP ({}); answered 500 instead", exchange.request,
                     invalid.getMessage());
-            exchange.nettyResponse = HttpResponses.fromApp(Response.text(500, "Internal Server Error\n"),
-                    request.protocolVersion(), head, exchange.keepOpen);
+            full = HttpResponses.fromApp(Response.text(500, "Internal Server Error\n"), exchange.version(),
+                    exchange.head(), exchange.keepOpen);
         }
-        exchange.bodyBytes = exchange.nettyResponse.content().readableBytes();
-        exchange.ctx.writeAndFlush(exchange.nettyResponse).addListener(exchange);
+        exchange.nettyResponse = full;
+        exchange.bodyBytes = full.content().readableBytes();
+        exchange.ctx.writeAndFlush(full).addListener(exchange);
     }
 
-    /** The response of {@code exchange} is out (or failed): on to the connection's next request. */
-    private void written(Exchange exchange, boolean success) {
+    /** Writes the header of a streamed response; the body follows through {@code body}. Event loop only. */
+    void writeStreamHead(HttpExchange exchange, Response response, StreamingResponse body, boolean events) {
+        exchange.cancelTimeout();
+        // Without a length, an HTTP/1.0 body ends with the connection.
+        exchange.keepOpen = keepOpen(exchange, !body.chunked() && HttpResponses.declaredLength(response) < 0
+                && !exchange.head());
+        exchange.eventStream = events;
+        HttpResponse head = HttpResponses.streamHead(response, exchange.version(), exchange.head(),
+                exchange.keepOpen, body.chunked(), events ? EVENT_STREAM : null);
+        if (events && !head.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
+            head.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+        }
+        exchange.nettyResponse = head;
+        exchange.output = body;
+        body.owner(exchange);
+        stats.streams.incrementAndGet();
+        exchange.ctx.writeAndFlush(head).addListener(written -> {
+            if (!written.isSuccess()) {
+                body.cut("the client went away");
+            }
+        });
+        if (events && stats.draining) {
+            body.end();
+        }
+    }
+
+    /** Whether the connection stays open after the response of {@code exchange}. */
+    private boolean keepOpen(HttpExchange exchange, boolean forceClose) {
+        StreamedRequestBody body = exchange.streamedBody;
+        return HttpUtil.isKeepAlive(exchange.nettyRequest) && !forceClose && !stats.draining
+                && !timeouts.keepAlive().isZero() && !(inputClosed && pending.isEmpty())
+                // A body the app left unread would be taken for the next request.
+                && (body == null || body.ended());
+    }
+
+    /** The response of {@code exchange} is out (or failed): on to the connection's next request. Event loop only. */
+    void written(HttpExchange exchange, boolean success) {
         ChannelHandlerContext ctx = exchange.ctx;
         long now = now(ctx);
         stats.inFlight.decrementAndGet();
         stats.requests.increment();
+        if (exchange.output != null) {
+            stats.streams.decrementAndGet();
+        }
         logAccess(exchange.nettyRequest, exchange.client, exchange.nettyResponse, exchange.bodyBytes,
                 now - exchange.startNanos);
         busy = false;
+        current = null;
+        StreamedRequestBody body = exchange.streamedBody;
+        boolean bodyLeft = body != null && !body.ended();
+        if (body != null) {
+            body.discard();
+        }
         if (!success) {
             ctx.close();
+        } else if (bodyLeft) {
+            // The client may still be sending the body nobody read: read and drop it before closing.
+            closeAfterRefusal(ctx);
         } else if (!exchange.keepOpen) {
             closeAfterResponse(ctx);
         } else {
             serveNext(ctx, now);
         }
+    }
+
+    Duration requestTimeout() {
+        return timeouts.request();
+    }
+
+    Duration eventHeartbeat() {
+        return timeouts.eventHeartbeat();
     }
 
     /**
@@ -394,100 +603,10 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void logAccess(HttpRequest request, InetSocketAddress client, FullHttpResponse response, long bodyBytes,
+    void logAccess(HttpRequest request, InetSocketAddress client, HttpResponse response, long bodyBytes,
                            long elapsedNanos) {
         if (accessLog.enabled()) {
             accessLog.log(new AccessLogEntry(request, client, response, bodyBytes, elapsedNanos));
-        }
-    }
-
-    /**
-     * One request from dispatch to response: receives the outcome from any thread, once, and
-     * enforces {@code --request-timeout}. Whichever comes first, the app's outcome or the
-     * timeout, claims the exchange; the other is dropped.
-     */
-    private final class Exchange implements ResponseSink, ChannelFutureListener {
-        final ChannelHandlerContext ctx;
-        final EventLoop loop;
-        /** Method, target, version and headers, for the response and the access log; its body is released. */
-        final HttpRequest nettyRequest;
-        final Request request;
-        final InetSocketAddress client;
-        final long startNanos;
-        private final AtomicBoolean claimed = new AtomicBoolean();
-        // Event loop only, as the rest below.
-        Cancellable running = Cancellable.NONE;
-        private ScheduledFuture<?> timeout;
-        /** Set by write(): what went out, and whether the connection stays open after it. */
-        FullHttpResponse nettyResponse;
-        long bodyBytes;
-        boolean keepOpen;
-
-        Exchange(ChannelHandlerContext ctx, HttpRequest nettyRequest, Request request, InetSocketAddress client,
-                 long startNanos) {
-            this.ctx = ctx;
-            this.loop = ctx.channel().eventLoop();
-            this.nettyRequest = nettyRequest;
-            this.request = request;
-            this.client = client;
-            this.startNanos = startNanos;
-        }
-
-        @Override
-        public void operationComplete(ChannelFuture future) {
-            written(this, future.isSuccess());
-        }
-
-        @Override
-        public void complete(Response response) {
-            if (response == null) {
-                fail(new NullPointerException("the app returned no response"));
-            } else if (claimed.compareAndSet(false, true)) {
-                send(response);
-            } else {
-                log.debug("dropped the late response to {}", request);
-            }
-        }
-
-        @Override
-        public void fail(Throwable cause) {
-            if (claimed.compareAndSet(false, true)) {
-                log.error("app failed on {}", request, cause);
-                send(Response.text(500, "Internal Server Error\n"));
-            } else {
-                log.debug("dropped the late failure of {}: {}", request, cause.toString());
-            }
-        }
-
-        /** Event loop only; armed before dispatch, so an app that answers at once finds it to cancel. */
-        void startTimeout(Duration limit) {
-            if (!limit.isZero()) {
-                timeout = loop.schedule(this::timedOut, limit.toNanos(), TimeUnit.NANOSECONDS);
-            }
-        }
-
-        void cancelTimeout() {
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
-        }
-
-        private void timedOut() {
-            if (!claimed.compareAndSet(false, true)) {
-                return;
-            }
-            log.warn("request {} passed --request-timeout ({} ms): answered 503, stopping its handler",
-                    request, timeouts.request().toMillis());
-            running.cancel();
-            write(this, Response.text(503, "Service Unavailable\n"), true);
-        }
-
-        private void send(Response response) {
-            if (loop.inEventLoop()) {
-                write(this, response, false);
-            } else {
-                loop.execute(() -> write(this, response, false));
-            }
         }
     }
 }

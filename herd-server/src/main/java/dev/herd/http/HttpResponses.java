@@ -4,6 +4,8 @@ import dev.herd.api.Response;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -50,7 +52,12 @@ final class HttpResponses {
      * @throws IllegalArgumentException a header name or value of the app's is not valid HTTP
      */
     static FullHttpResponse fromApp(Response response, HttpVersion version, boolean head, boolean keepOpen) {
-        byte[] body = response.bodyBytes();
+        return fromApp(response, response.bodyBytes(), version, head, keepOpen);
+    }
+
+    /** As {@link #fromApp(Response, HttpVersion, boolean, boolean)} with {@code body} instead of the app's. */
+    static FullHttpResponse fromApp(Response response, byte[] body, HttpVersion version, boolean head,
+                                    boolean keepOpen) {
         HttpHeaders headers = UNCHECKED.newHeaders();
         response.headers().forEach((name, value) -> headers.add(checkedName(name), checkedValue(name, value)));
         // An app may answer HEAD with no body and the length the GET would have: keep its word.
@@ -61,6 +68,49 @@ final class HttpResponses {
         connection(headers, version, keepOpen);
         return new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(response.status()),
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE);
+    }
+
+    /**
+     * The header of a streamed response: the app's fields, the date and the connection, and the
+     * framing: the app's {@code content-length} if it gave one, else chunked on HTTP/1.1 or the
+     * connection's end on HTTP/1.0 (the caller then closes). A response to HEAD says neither:
+     * its body is never sent.
+     *
+     * @throws IllegalArgumentException a header of the app's is not valid HTTP, or its content-length is not a number
+     */
+    static HttpResponse streamHead(Response response, HttpVersion version, boolean head, boolean keepOpen,
+                                   boolean chunked, CharSequence defaultContentType) {
+        HttpHeaders headers = UNCHECKED.newHeaders();
+        response.headers().forEach((name, value) -> headers.add(checkedName(name), checkedValue(name, value)));
+        String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (length != null) {
+            declaredLength(length);
+        } else if (chunked) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        if (defaultContentType != null && !headers.contains(HttpHeaderNames.CONTENT_TYPE)) {
+            headers.set(HttpHeaderNames.CONTENT_TYPE, defaultContentType);
+        }
+        headers.set(HttpHeaderNames.DATE, HttpDate.now());
+        connection(headers, version, keepOpen);
+        return new DefaultHttpResponse(version, HttpResponseStatus.valueOf(response.status()), headers);
+    }
+
+    /** The app's content-length of a streamed response, or -1 when it gave none. */
+    static long declaredLength(Response response) {
+        return response.headers().first("content-length").map(HttpResponses::declaredLength).orElse(-1L);
+    }
+
+    private static long declaredLength(String value) {
+        try {
+            long length = Long.parseLong(value.trim());
+            if (length >= 0) {
+                return length;
+            }
+        } catch (NumberFormatException ignored) {
+            // below
+        }
+        throw new IllegalArgumentException("the content-length '" + value + "' is not a length");
     }
 
     /** A header name of the app's, as Netty's constant when it is a common one (no check needed, copied as bytes). */
@@ -103,7 +153,7 @@ final class HttpResponses {
         return response;
     }
 
-    private static void connection(HttpHeaders headers, HttpVersion version, boolean keepOpen) {
+    static void connection(HttpHeaders headers, HttpVersion version, boolean keepOpen) {
         if (!keepOpen) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (version.equals(HttpVersion.HTTP_1_0)) {

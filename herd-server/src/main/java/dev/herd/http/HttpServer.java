@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -40,6 +41,12 @@ public final class HttpServer {
      * second. Not more, so that one worker does not take a whole burst.
      */
     static final int ACCEPTS_PER_WAKEUP = 16;
+    /**
+     * A connection's unsent output past which writers wait (and below which they go on). Netty's
+     * 32-64 KiB would stop a streamed download after every 64 KiB chunk; four chunks in flight keep
+     * the socket busy while the memory per connection stays small.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 256 * 1024);
 
     private final EventLoopGroup loops;
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
@@ -83,7 +90,8 @@ public final class HttpServer {
      */
     public void listen(int fd, BindAddress address) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap().group(loops).childHandler(initializer)
-                .option(ChannelOption.RECVBUF_ALLOCATOR, Reads.upTo(ACCEPTS_PER_WAKEUP));
+                .option(ChannelOption.RECVBUF_ALLOCATOR, Reads.upTo(ACCEPTS_PER_WAKEUP))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
         if (address.isUnix()) {
             // active=true: the socket already listens (the master bound it); Netty's one-argument
             // constructor takes it for an unbound socket and never accepts on it. Made from a
@@ -122,6 +130,7 @@ public final class HttpServer {
             tcp.config().setTcpNoDelay(true);
             channel = tcp;
         }
+        channel.config().setWriteBufferWaterMark(WATER_MARK);
         channel.pipeline().addLast(initializer);
         loopFor().register(channel).addListener(registered -> {
             if (!registered.isSuccess()) {
@@ -197,6 +206,11 @@ public final class HttpServer {
 
     public int connections() {
         return stats.connections.get();
+    }
+
+    /** Responses streaming now: bodies the app writes and event streams. */
+    public int streams() {
+        return stats.streams.get();
     }
 
     /** Reopens the access log file by its path (logrotate, USR1). Any thread; returns at once. */

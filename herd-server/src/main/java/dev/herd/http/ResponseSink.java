@@ -1,16 +1,35 @@
 package dev.herd.http;
 
+import dev.herd.api.BodyOutput;
+import dev.herd.api.EventStream;
 import dev.herd.api.Response;
 
 /**
- * Where an execution model delivers the outcome of one request. Exactly one of the two methods
- * is called, once, from any thread. When {@code --request-timeout} has already answered the
- * client, the call is accepted and its outcome dropped.
+ * Where an execution model delivers the outcome of one request, from any thread. Exactly one
+ * of {@link #complete}, {@link #fail}, {@link #stream} or {@link #events} is called, once. When
+ * {@code --request-timeout} has already answered the client, the call is accepted and its
+ * outcome dropped (a stream then takes nothing: its writes fail).
  */
 public interface ResponseSink {
 
+    /** A response whose body is bytes or a file. */
     void complete(Response response);
 
     /** The app threw or its stage failed: the client gets a 500 and the cause is logged. */
     void fail(Throwable cause);
+
+    /**
+     * Sends the status and header fields of {@code head} (its body is ignored) and returns where
+     * its body goes; the caller writes it and ends it.
+     */
+    BodyOutput stream(Response head);
+
+    /** As {@link #stream}, for a {@code text/event-stream} (heartbeat, ended on drain). */
+    EventStream events(Response head);
+
+    /**
+     * The app's writer failed after {@link #stream} or {@link #events}: the body is cut short and
+     * the connection closes, so the client cannot take the part for the whole.
+     */
+    void cut(Throwable cause);
 }

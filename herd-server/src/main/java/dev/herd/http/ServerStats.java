@@ -9,6 +9,8 @@ final class ServerStats {
     final LongAdder requests = new LongAdder();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger connections = new AtomicInteger();
+    /** Responses streaming now (bodies the app writes, event streams). */
+    final AtomicInteger streams = new AtomicInteger();
     /** Set once on graceful stop: no new keep-alive, idle connections close. */
     volatile boolean draining;
 }

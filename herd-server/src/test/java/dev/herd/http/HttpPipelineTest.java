@@ -78,14 +78,27 @@ class HttpPipelineTest {
     }
 
     @Test
-    void expectContinueWithinTheLimitIsInvitedThenServed() {
-        TestConnection c = connection(5, 100, 8190, 4094);
+    void expectContinueIsInvitedWhenTheAppStartsToReadThenServed() {
+        TestConnection c = connection(5, 100, 8190, 4094).holdResponses();
         c.send("POST /a HTTP/1.1\nHost: x\nContent-Length: 5\nExpect: 100-continue\n\n");
+        assertThat(c.output()).isEmpty();
+        var body = c.requests.getFirst().readBody().toCompletableFuture();
         assertThat(c.output()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
         c.send("hello");
-        assertThat(c.output()).startsWith("HTTP/1.1 200 ");
-        assertThat(c.requests.getFirst().bodyText()).isEqualTo("hello");
+        c.channel.runPendingTasks();
+        assertThat(body).isCompletedWithValueMatching(bytes -> new String(bytes).equals("hello"));
+        c.sinks.getFirst().complete(Response.text("read"));
+        assertThat(c.output()).startsWith("HTTP/1.1 200 ").endsWith("read");
         assertThat(c.isOpen()).isTrue();
+    }
+
+    @Test
+    void expectContinueAnsweredWithoutReadingIsNeverInvitedAndTheConnectionCloses() {
+        TestConnection c = connection(5, 100, 8190, 4094);
+        c.send("POST /a HTTP/1.1\nHost: x\nContent-Length: 5\nExpect: 100-continue\n\n");
+        String out = c.output();
+        assertThat(out).startsWith("HTTP/1.1 200 ").doesNotContain("100 Continue")
+                .containsIgnoringCase("connection: close");
     }
 
     @Test
