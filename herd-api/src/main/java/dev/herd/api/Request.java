@@ -165,6 +165,14 @@ public final class Request {
         return collector.result();
     }
 
+    /**
+     * Whether this is a request to open a WebSocket ({@code GET} with {@code Upgrade: websocket}),
+     * which {@link Response#webSocket} may accept.
+     */
+    public boolean isWebSocketUpgrade() {
+        return method.equals("GET") && header("upgrade").map(u -> u.equalsIgnoreCase("websocket")).orElse(false);
+    }
+
     /** The client's address, or {@code null} when not known (a unix socket peer). */
     public InetSocketAddress remoteAddress() {
         return remoteAddress;

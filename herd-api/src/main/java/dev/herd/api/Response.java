@@ -65,6 +65,22 @@ public final class Response {
         return status(200).body(new ResponseBody.AsyncEvents(writer)).build();
     }
 
+    /**
+     * Accepts the request's upgrade to a WebSocket, served by {@code handler} with blocking calls.
+     * herd answers {@code 101} (or {@code 400} if the request is no valid upgrade, {@code 403} if
+     * its {@code Origin} is not allowed by {@code --ws-origins}). To choose a subprotocol or set a
+     * cookie, add headers: {@code Response.status(101).header("sec-websocket-protocol", "chat")
+     * .body(new ResponseBody.BlockingWebSocket(handler)).build()}. To refuse, answer anything else.
+     */
+    public static Response webSocket(WebSocketHandler handler) {
+        return status(101).body(new ResponseBody.BlockingWebSocket(handler)).build();
+    }
+
+    /** Accepts the request's upgrade to a WebSocket, served by {@code listener}'s callbacks. */
+    public static Response webSocketAsync(WebSocketListener listener) {
+        return status(101).body(new ResponseBody.AsyncWebSocket(listener)).build();
+    }
+
     public int status() {
         return status;
     }

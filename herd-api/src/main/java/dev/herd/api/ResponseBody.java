@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * What follows a response's header: bytes in memory, a stream the app writes, a file, or an event
- * stream. herd picks how each goes out ({@code sendfile} for files on plain TCP).
+ * What follows a response's header: bytes in memory, a stream the app writes, a file, an event
+ * stream, or a WebSocket. herd picks how each goes out ({@code sendfile} for files on plain TCP).
  */
 public sealed interface ResponseBody {
 
@@ -52,6 +52,20 @@ public sealed interface ResponseBody {
     record AsyncEvents(AsyncEventWriter writer) implements ResponseBody {
         public AsyncEvents {
             Objects.requireNonNull(writer, "writer");
+        }
+    }
+
+    /** The request's upgrade to a WebSocket, served with blocking calls. */
+    record BlockingWebSocket(WebSocketHandler handler) implements ResponseBody {
+        public BlockingWebSocket {
+            Objects.requireNonNull(handler, "handler");
+        }
+    }
+
+    /** The request's upgrade to a WebSocket, served with callbacks. */
+    record AsyncWebSocket(WebSocketListener listener) implements ResponseBody {
+        public AsyncWebSocket {
+            Objects.requireNonNull(listener, "listener");
         }
     }
 }

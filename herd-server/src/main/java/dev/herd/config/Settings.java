@@ -202,6 +202,34 @@ public final class Settings {
             "Whether --static serves files and folders whose name starts with a dot (.env, .git): deny (404) or"
                     + " allow.");
 
+    public static final Setting<Duration> WS_PING_INTERVAL = declare(
+            "ws-ping-interval", null, Section.HTTP, ValueType.SECONDS, Duration.ofSeconds(20), v -> null,
+            "Each open WebSocket gets a ping this often, so proxies keep it open and a client that has gone"
+                    + " is noticed (0: none). Clients answer pings by themselves.");
+
+    public static final Setting<Duration> WS_IDLE_TIMEOUT = declare(
+            "ws-idle-timeout", null, Section.HTTP, ValueType.SECONDS, Duration.ofSeconds(60), v -> null,
+            "A WebSocket whose client sent nothing for this long, not even a pong, is closed with 1001"
+                    + " (0: never).");
+
+    public static final Setting<Integer> WS_MAX_MESSAGE = declare(
+            "ws-max-message", null, Section.HTTP, ValueType.INT, 1024 * 1024, atLeast(125),
+            "Largest WebSocket message a client may send, in bytes, after decompression and with its"
+                    + " fragments joined; a larger one closes the connection with 1009.");
+
+    public static final Setting<WsCompression> WS_COMPRESSION = declare(
+            "ws-compression", null, Section.HTTP, ValueType.choice(WsCompression.class), WsCompression.DEFLATE,
+            v -> null,
+            "deflate: WebSockets use permessage-deflate (RFC 7692) when the client offers it; off: never.");
+
+    public static final Setting<List<String>> WS_ORIGINS = declare(
+            "ws-origins", null, Section.HTTP, ValueType.listOf(ValueType.STRING), List.of("same"),
+            Settings::origins,
+            "Origins whose pages may open a WebSocket: 'same' (the Origin's host and port are the request's"
+                    + " Host), exact origins such as https://app.example.com, or '*'. Requests without an"
+                    + " Origin (non-browser clients) are let through; others get 403, against cross-site"
+                    + " WebSocket hijacking.");
+
     public static final Setting<List<String>> FORWARDED_ALLOW_IPS = declare(
             "forwarded-allow-ips", null, Section.HTTP, ValueType.listOf(ValueType.STRING),
             List.of("127.0.0.1", "::1", "unix"), Settings::addressesOrStar,
@@ -276,6 +304,16 @@ public final class Settings {
 
     private static String octalMode(String mode) {
         return mode.matches("0?[0-7]{3}") ? null : "must be an octal file mode such as 0660, got '" + mode + "'";
+    }
+
+    private static String origins(List<String> origins) {
+        for (String origin : origins) {
+            if (!origin.equals("same") && !origin.equals("*")
+                    && !origin.matches("[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s]+")) {
+                return "'" + origin + "' is not 'same', '*' or an origin such as https://app.example.com";
+            }
+        }
+        return null;
     }
 
     private static String addressesOrStar(List<String> values) {

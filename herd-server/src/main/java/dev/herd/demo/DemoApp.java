@@ -27,6 +27,7 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@code /upload}: the size and SHA-256 of the request body, computed while it arrives</li>
  *   <li>{@code /stream?bytes=N}, {@code /events}: a streamed download and a server-sent event
  *       clock ({@link DemoStreams})</li>
+ *   <li>{@code /ws/echo}: a WebSocket echo ({@link DemoWebSockets})</li>
  *   <li>{@code /error}: throws, to show that an app failure is a 500 and the worker lives</li>
  * </ul>
  * With {@code HERD_DEMO_GIL=1} every request holds the process's emulated interpreter lock
@@ -43,6 +44,7 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
               /upload      size and SHA-256 of the request body, computed while it arrives
               /stream?bytes=N   a streamed download of N bytes (chunked=1: without a length)
               /events?ms=M      a server-sent event clock, one event every M ms
+              /ws/echo          a WebSocket that sends every message back
             """;
 
     private volatile WorkerInfo worker = new WorkerInfo(ProcessHandle.current().pid(), 0, 0, "none");
@@ -69,6 +71,7 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
                 case "/upload" -> DemoStreams.upload(request);
                 case "/stream" -> DemoStreams.stream(request);
                 case "/events" -> DemoStreams.events(request);
+                case "/ws/echo" -> DemoWebSockets.echo(request);
                 default -> common(request);
             };
         } finally {
@@ -95,6 +98,9 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
             }
             case "/events" -> {
                 return CompletableFuture.completedFuture(DemoStreams.eventsAsync(request, context));
+            }
+            case "/ws/echo" -> {
+                return CompletableFuture.completedFuture(DemoWebSockets.echoAsync(request));
             }
             default -> {
                 // below

@@ -17,9 +17,12 @@ final class BlockingInvoker {
 
     private final AppInstance app;
     private final BlockingAsyncContext asyncContext = new BlockingAsyncContext();
+    private final boolean onlyThread;
 
-    BlockingInvoker(AppInstance app) {
+    /** @param onlyThread whether the worker has this one thread for requests (sync) */
+    BlockingInvoker(AppInstance app, boolean onlyThread) {
         this.app = app;
+        this.onlyThread = onlyThread;
     }
 
     /**
@@ -35,7 +38,7 @@ final class BlockingInvoker {
                 sink.complete(null);
             } else {
                 // A streamed body's writer runs here too: this thread may block.
-                ResponseBodies.deliver(response, sink, null);
+                ResponseBodies.deliver(response, sink, null, onlyThread);
             }
         } catch (ExecutionException | CompletionException e) {
             sink.fail(e.getCause() == null ? e : e.getCause());

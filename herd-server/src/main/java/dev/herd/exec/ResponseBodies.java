@@ -4,7 +4,9 @@ import dev.herd.api.BodyOutput;
 import dev.herd.api.EventStream;
 import dev.herd.api.Response;
 import dev.herd.api.ResponseBody;
+import dev.herd.api.WebSocketHandler;
 import dev.herd.http.ResponseSink;
+import dev.herd.http.ws.WebSocketConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,12 @@ final class ResponseBodies {
      * @param blockingRunner where a blocking writer runs: null for "right here, this thread may block"
      */
     static void deliver(Response response, ResponseSink sink, Executor blockingRunner) throws Exception {
+        deliver(response, sink, blockingRunner, false);
+    }
+
+    /** @param onlyThread the caller is the worker's only thread (sync): a WebSocket holding it says so */
+    static void deliver(Response response, ResponseSink sink, Executor blockingRunner, boolean onlyThread)
+            throws Exception {
         switch (response.body()) {
             case ResponseBody.Bytes bytes -> sink.complete(response);
             case ResponseBody.File file -> sink.complete(response);
@@ -54,7 +62,39 @@ final class ResponseBodies {
                 EventStream events = sink.events(response);
                 endWhenDone(() -> writer.writeTo(events), events::end, sink);
             }
+            case ResponseBody.BlockingWebSocket(var handler) -> {
+                WebSocketConnection socket = sink.upgrade(response, null);
+                if (socket == null) {
+                    return;
+                }
+                if (onlyThread) {
+                    log.info("{} holds this sync worker's only thread until it closes: other requests wait"
+                            + " (-k virtual or async serve many WebSockets per worker)", socket);
+                }
+                Runnable serve = () -> serveWebSocket(handler, socket);
+                if (blockingRunner == null) {
+                    serve.run();
+                } else {
+                    blockingRunner.execute(serve);
+                }
+            }
+            case ResponseBody.AsyncWebSocket(var listener) -> sink.upgrade(response, listener);
         }
+    }
+
+    private static void serveWebSocket(WebSocketHandler handler, WebSocketConnection socket) {
+        Throwable failure = null;
+        try {
+            handler.serve(socket);
+        } catch (Throwable t) {
+            failure = t;
+            if (t instanceof java.io.IOException || t instanceof InterruptedException) {
+                log.debug("{} ended: {}", socket, t.toString());
+            } else {
+                log.error("the app's WebSocket handler failed; closing {} with 1011", socket, t);
+            }
+        }
+        socket.handlerDone(failure);
     }
 
     private interface Body {

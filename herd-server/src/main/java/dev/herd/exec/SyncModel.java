@@ -26,7 +26,7 @@ final class SyncModel implements ExecutionModel {
     private final ExecutorService thread = Executors.newSingleThreadExecutor(Threads.platform("herd-sync"));
 
     SyncModel(AppInstance app) {
-        this.invoker = new BlockingInvoker(app);
+        this.invoker = new BlockingInvoker(app, true);
     }
 
     @Override

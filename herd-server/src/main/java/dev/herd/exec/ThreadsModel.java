@@ -25,7 +25,7 @@ final class ThreadsModel implements ExecutionModel {
     private final ExecutorService pool;
 
     ThreadsModel(AppInstance app, int threads) {
-        this.invoker = new BlockingInvoker(app);
+        this.invoker = new BlockingInvoker(app, false);
         this.pool = Executors.newFixedThreadPool(threads, Threads.platform("herd-thread"));
     }
 

@@ -45,6 +45,6 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
                 .addLast("body", new HttpBodyRouter(options.limits().maxBodyBytes(),
                         options.limits().bodyBufferBytes()))
                 .addLast("app", new HttpRequestChannelHandler(dispatcher, stats, options.timeouts(), forwarded,
-                        accessLog, options.staticFolders()));
+                        accessLog, options.staticFolders(), options.webSockets()));
     }
 }

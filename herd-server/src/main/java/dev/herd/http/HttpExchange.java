@@ -4,6 +4,10 @@ import dev.herd.api.BodyOutput;
 import dev.herd.api.EventStream;
 import dev.herd.api.Request;
 import dev.herd.api.Response;
+import dev.herd.api.WebSocketListener;
+import dev.herd.http.ws.Handshake;
+import dev.herd.http.ws.WebSocketConnection;
+import dev.herd.http.ws.WebSocketSettings;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -141,6 +145,32 @@ final class HttpExchange implements ResponseSink, ChannelFutureListener, Streami
         StreamingResponse body = new StreamingResponse(ctx, declared, chunked, head());
         send(() -> connection.writeStreamHead(this, head, body, events));
         return body;
+    }
+
+    @Override
+    public WebSocketConnection upgrade(Response head, WebSocketListener listener) {
+        if (!claimed.compareAndSet(false, true)) {
+            log.debug("dropped the late WebSocket upgrade of {}", request);
+            return null;
+        }
+        WebSocketSettings settings = connection.webSocketSettings();
+        Handshake.Refusal refusal = Handshake.check(nettyRequest, settings.origins());
+        if (refusal != null) {
+            log.info("refused the WebSocket upgrade of {} from {}: {}", request.path(), client, refusal.why());
+            Response.Builder answer = Response.status(refusal.status())
+                    .header("content-type", "text/plain; charset=utf-8").body(refusal.why() + "\n");
+            if (refusal.status() == 426) {
+                answer.header("sec-websocket-version", "13");
+            }
+            Response built = answer.build();
+            send(() -> connection.write(this, built, true));
+            return null;
+        }
+        WebSocketConnection socket = new WebSocketConnection(ctx.channel(), request,
+                head.headers().first("sec-websocket-protocol").orElse(null), settings, listener,
+                HttpRequestChannelHandler.DRAIN, connection.webSocketEnded());
+        send(() -> connection.upgrade(this, head, socket));
+        return socket;
     }
 
     @Override

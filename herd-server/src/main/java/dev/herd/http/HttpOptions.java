@@ -1,5 +1,8 @@
 package dev.herd.http;
 
+import dev.herd.config.WsCompression;
+import dev.herd.http.ws.OriginPolicy;
+import dev.herd.http.ws.WebSocketSettings;
 import dev.herd.config.Config;
 import dev.herd.config.Settings;
 import dev.herd.config.StaticDotfiles;
@@ -20,9 +23,11 @@ import java.util.List;
  * @param accessLog         access log path, {@code -} for standard output, empty for none
  * @param accessLogFormat   access log line in Gunicorn's syntax
  * @param staticFolders     folders served without the app ({@code --static}), tried in order
+ * @param webSockets        how WebSockets are kept ({@code --ws-*})
  */
 public record HttpOptions(Limits limits, Timeouts timeouts, List<String> forwardedAllowIps, String accessLog,
-                          String accessLogFormat, List<StaticFolder> staticFolders) {
+                          String accessLogFormat, List<StaticFolder> staticFolders,
+                          WebSocketSettings webSockets) {
 
     /**
      * @param maxRequestLine     longest request line in bytes (414 past it)
@@ -83,7 +88,11 @@ public record HttpOptions(Limits limits, Timeouts timeouts, List<String> forward
         List<StaticFolder> folders = config.get(Settings.STATIC).stream()
                 .map(mount -> new StaticFolder(StaticMount.parse(mount), dotfiles, index.isEmpty() ? null : index))
                 .toList();
+        WebSocketSettings webSockets = new WebSocketSettings(config.get(Settings.WS_PING_INTERVAL),
+                config.get(Settings.WS_IDLE_TIMEOUT), config.get(Settings.WS_MAX_MESSAGE),
+                config.get(Settings.WS_COMPRESSION) == WsCompression.DEFLATE,
+                OriginPolicy.of(config.get(Settings.WS_ORIGINS)), config.get(Settings.WRITE_TIMEOUT));
         return new HttpOptions(limits, timeouts, config.forwardedAllowIps(), config.accessLog(),
-                config.accessLogFormat(), folders);
+                config.accessLogFormat(), folders, webSockets);
     }
 }

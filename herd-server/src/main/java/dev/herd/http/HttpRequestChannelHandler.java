@@ -41,6 +41,11 @@ import java.nio.file.Path;
 import java.util.List;
 import dev.herd.http.files.FileInfo;
 import dev.herd.http.files.StaticFolder;
+import dev.herd.http.ws.Handshake;
+import dev.herd.http.ws.WebSocketConnection;
+import dev.herd.http.ws.WebSocketPipeline;
+import dev.herd.http.ws.WebSocketSettings;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 
 /**
  * The last handler of a connection's pipeline: turns each complete request into an app
@@ -83,6 +88,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionTimer writeTimer = new ConnectionTimer();
     private final FileResponses files;
     private final List<StaticFolder> staticFolders;
+    private final WebSocketSettings webSockets;
     /** The request in the app or being answered; null when idle. */
     private HttpExchange current;
     /** What the client had taken when writeTimer was armed: unchanged at its deadline means it stopped reading. */
@@ -105,8 +111,10 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private Runnable readTimedOut;
 
     HttpRequestChannelHandler(RequestDispatcher dispatcher, ServerStats stats, HttpOptions.Timeouts timeouts,
-                              ForwardedHeaders forwarded, AccessLog accessLog, List<StaticFolder> staticFolders) {
+                              ForwardedHeaders forwarded, AccessLog accessLog, List<StaticFolder> staticFolders,
+                              WebSocketSettings webSockets) {
         this.staticFolders = staticFolders;
+        this.webSockets = webSockets;
         this.dispatcher = dispatcher;
         this.stats = stats;
         this.timeouts = timeouts;
@@ -579,6 +587,54 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         } else {
             serveNext(ctx, now);
         }
+    }
+
+    WebSocketSettings webSocketSettings() {
+        return webSockets;
+    }
+
+    /** What a WebSocket of this worker runs when it has closed: it leaves the counts. */
+    Runnable webSocketEnded() {
+        return () -> {
+            stats.webSockets.decrementAndGet();
+            stats.connections.decrementAndGet();
+        };
+    }
+
+    /**
+     * Answers {@code exchange}'s upgrade with a 101 and hands the connection to {@code socket}:
+     * this handler and the HTTP codec leave the pipeline. The connection stays counted (as a
+     * WebSocket too) until the socket closes, so a graceful stop waits for its close handshake.
+     * Event loop only.
+     */
+    void upgrade(HttpExchange exchange, Response head, WebSocketConnection socket) {
+        ChannelHandlerContext ctx = exchange.ctx;
+        exchange.cancelTimeout();
+        WebSocketServerExtension deflate = webSockets.deflate()
+                ? Handshake.deflate(exchange.nettyRequest, webSockets.maxMessage()) : null;
+        FullHttpResponse handshake = Handshake.response(exchange.nettyRequest, head.headers(), deflate);
+        exchange.nettyResponse = handshake;
+        stats.inFlight.decrementAndGet();
+        stats.requests.increment();
+        stats.webSockets.incrementAndGet();
+        logAccess(exchange.nettyRequest, exchange.client, handshake, 0, now(ctx) - exchange.startNanos);
+        busy = false;
+        current = null;
+        idleTimer.cancel();
+        readTimer.cancel();
+        writeTimer.cancel();
+        HttpRequest request;
+        while ((request = pending.poll()) != null) {
+            release(request); // a client may not send before the 101 (RFC 6455, 4.1)
+        }
+        if (exchange.streamedBody != null) {
+            exchange.streamedBody.discard();
+        }
+        log.debug("WebSocket open: {} from {}{}", exchange.request.path(), exchange.client,
+                deflate != null ? " (permessage-deflate)" : "");
+        WebSocketPipeline.install(ctx, "encoder", "decoder", List.of("body", "app"), handshake, deflate, socket,
+                webSockets.maxMessage());
+        ctx.channel().config().setAutoRead(true);
     }
 
     Duration requestTimeout() {

@@ -213,6 +213,11 @@ public final class HttpServer {
         return stats.streams.get();
     }
 
+    /** WebSockets open now. */
+    public int webSockets() {
+        return stats.webSockets.get();
+    }
+
     /** Reopens the access log file by its path (logrotate, USR1). Any thread; returns at once. */
     public void reopenLogs() {
         accessLog.reopen();

@@ -1,12 +1,15 @@
 package dev.herd.http;
 
+import dev.herd.api.WebSocketListener;
+import dev.herd.http.ws.WebSocketConnection;
 import dev.herd.api.BodyOutput;
 import dev.herd.api.EventStream;
 import dev.herd.api.Response;
 
 /**
  * Where an execution model delivers the outcome of one request, from any thread. Exactly one
- * of {@link #complete}, {@link #fail}, {@link #stream} or {@link #events} is called, once. When
+ * of {@link #complete}, {@link #fail}, {@link #stream}, {@link #events} or {@link #upgrade} is
+ * called, once. When
  * {@code --request-timeout} has already answered the client, the call is accepted and its
  * outcome dropped (a stream then takes nothing: its writes fail).
  */
@@ -32,4 +35,14 @@ public interface ResponseSink {
      * the connection closes, so the client cannot take the part for the whole.
      */
     void cut(Throwable cause);
+
+    /**
+     * Answers the request's upgrade to a WebSocket with {@code head}'s headers (a 101), or refuses
+     * it (400, 403, 426) when the request is no valid upgrade or its origin is not allowed.
+     *
+     * @param listener the app's callbacks, or null for an app that calls {@code receive()}
+     * @return the WebSocket, already usable (what is sent before the 101 is out follows it), or
+     *         null when refused or the request was already answered
+     */
+    WebSocketConnection upgrade(Response head, WebSocketListener listener);
 }

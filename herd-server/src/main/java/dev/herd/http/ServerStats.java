@@ -11,6 +11,8 @@ final class ServerStats {
     final AtomicInteger connections = new AtomicInteger();
     /** Responses streaming now (bodies the app writes, event streams). */
     final AtomicInteger streams = new AtomicInteger();
+    /** WebSockets open now (each also counts as a connection). */
+    final AtomicInteger webSockets = new AtomicInteger();
     /** Set once on graceful stop: no new keep-alive, idle connections close. */
     volatile boolean draining;
 }

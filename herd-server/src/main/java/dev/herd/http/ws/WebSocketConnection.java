@@ -1,0 +1,528 @@
+package dev.herd.http.ws;
+
+import dev.herd.api.Request;
+import dev.herd.api.WebSocket;
+import dev.herd.api.WebSocketClose;
+import dev.herd.api.WebSocketListener;
+import dev.herd.api.WebSocketMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One WebSocket after its handshake: the last handler of the connection's pipeline (frames in,
+ * after Netty's decoder, the inflater and the UTF-8 check) and the app's {@link WebSocket}.
+ *
+ * <p>It joins fragments into messages (at most {@code --ws-max-message}), answers pings, pings
+ * the client, closes a connection it heard nothing from for {@code --ws-idle-timeout}, keeps
+ * the closing handshake, and applies back-pressure both ways: the socket is not read while the
+ * app has messages it has not taken, and a send's stage completes only once the connection's
+ * unsent output is below its high-water mark.
+ *
+ * <p>State lives on the connection's event loop; the app's calls hop there.
+ */
+public final class WebSocketConnection extends ChannelInboundHandlerAdapter implements WebSocket {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
+    /** Unsent output past which an app that sends without waiting for its stages is cut off. */
+    static final long RUNAWAY_BYTES = 16L * 1024 * 1024;
+    /** How long a close frame waits for the client's answer before the connection is dropped. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+    private final Channel channel;
+    private final EventLoop loop;
+    private final Request request;
+    private final String subprotocol;
+    private final WebSocketSettings settings;
+    private final Object drainEvent;
+    private final Runnable onEnd;
+    private final WebSocketListener listener;
+    private final BlockingInbox blockingInbox;
+    private final Inbox inbox;
+    private final CompletableFuture<WebSocketClose> closed = new CompletableFuture<>();
+    private volatile boolean open = true;
+    // Event loop only.
+    private ChannelHandlerContext ctx;
+    private boolean closeSent;
+    private WebSocketClose received;
+    private WebSocketClose sent;
+    private ByteArrayOutputStream fragments;
+    private boolean fragmentsText;
+    private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+    private long lastHeardNanos;
+    private ScheduledFuture<?> pinger;
+    private ScheduledFuture<?> idleCheck;
+    private ScheduledFuture<?> closeTimer;
+    private ScheduledFuture<?> writeCheck;
+    private long unsentAtArm;
+    private long progressAtArm;
+
+    /**
+     * @param listener   the app's callbacks, or null for a blocking app that calls {@link #receive()}
+     * @param drainEvent the pipeline event that means the worker drains
+     * @param onEnd      run once on the loop when the connection has closed
+     */
+    public WebSocketConnection(Channel channel, Request request, String subprotocol, WebSocketSettings settings,
+                               WebSocketListener listener, Object drainEvent, Runnable onEnd) {
+        this.channel = channel;
+        this.loop = channel.eventLoop();
+        this.request = request;
+        this.subprotocol = subprotocol;
+        this.settings = settings;
+        this.listener = listener;
+        this.drainEvent = drainEvent;
+        this.onEnd = onEnd;
+        if (listener == null) {
+            blockingInbox = new BlockingInbox(this);
+            inbox = blockingInbox;
+        } else {
+            blockingInbox = null;
+            inbox = new ListenerInbox(this, listener);
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The 101 is out: the connection is open. Loop only. */
+    void opened() {
+        lastHeardNanos = System.nanoTime();
+        Duration ping = settings.pingInterval();
+        if (!ping.isZero()) {
+            pinger = loop.scheduleAtFixedRate(this::ping, ping.toNanos(), ping.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (!settings.idleTimeout().isZero()) {
+            scheduleIdleCheck(settings.idleTimeout().toNanos());
+        }
+        if (listener != null) {
+            try {
+                listener.onOpen(this);
+            } catch (Throwable t) {
+                listenerFailed(t);
+            }
+        }
+    }
+
+    // ---- frames in ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof WebSocketFrame frame)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            lastHeardNanos = System.nanoTime();
+            switch (frame) {
+                case PingWebSocketFrame ping -> {
+                    if (!closeSent) {
+                        ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                    }
+                }
+                case PongWebSocketFrame ignored -> {
+                }
+                case CloseWebSocketFrame close -> closeReceived(close);
+                case ContinuationWebSocketFrame continuation -> append(continuation);
+                case TextWebSocketFrame text -> start(text, true);
+                case BinaryWebSocketFrame binary -> start(binary, false);
+                default -> startClose(WebSocketClose.PROTOCOL_ERROR, "unexpected frame");
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void start(WebSocketFrame frame, boolean text) {
+        if (received != null) {
+            return;
+        }
+        if (frame.isFinalFragment()) {
+            if (frame.content().readableBytes() > settings.maxMessage()) {
+                tooBig();
+                return;
+            }
+            deliver(ByteBufUtil.getBytes(frame.content()), text);
+            return;
+        }
+        fragments = new ByteArrayOutputStream(Math.min(64 * 1024, 2 * frame.content().readableBytes()));
+        fragmentsText = text;
+        append(frame);
+    }
+
+    private void append(WebSocketFrame frame) {
+        if (received != null || fragments == null) {
+            return;
+        }
+        ByteBuf content = frame.content();
+        if (fragments.size() + (long) content.readableBytes() > settings.maxMessage()) {
+            fragments = null;
+            tooBig();
+            return;
+        }
+        fragments.writeBytes(ByteBufUtil.getBytes(content));
+        if (frame.isFinalFragment()) {
+            byte[] whole = fragments.toByteArray();
+            fragments = null;
+            deliver(whole, fragmentsText);
+        }
+    }
+
+    private void deliver(byte[] data, boolean text) {
+        // Text frames were checked as UTF-8 on the way in (1007 otherwise).
+        inbox.offer(text ? new WebSocketMessage.Text(new String(data, StandardCharsets.UTF_8))
+                : new WebSocketMessage.Binary(data));
+    }
+
+    private void tooBig() {
+        log.debug("WebSocket from {}: a message over --ws-max-message ({} bytes)", channel.remoteAddress(),
+                settings.maxMessage());
+        startClose(WebSocketClose.TOO_BIG, "message over " + settings.maxMessage() + " bytes");
+    }
+
+    private void closeReceived(CloseWebSocketFrame frame) {
+        if (received != null) {
+            return;
+        }
+        int code = frame.statusCode();
+        received = new WebSocketClose(code < 0 ? WebSocketClose.NO_STATUS : code, frame.reasonText());
+        open = false;
+        if (closeSent) {
+            // Our close answered: the server closes the TCP connection first (RFC 6455, 7.1.1).
+            ctx.close();
+            return;
+        }
+        closeSent = true;
+        sent = received;
+        CloseWebSocketFrame echo = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+        ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+                ? cause.getCause() : cause;
+        if (root instanceof CorruptedWebSocketFrameException corrupt) {
+            // Netty's decoder (or the UTF-8 check) has sent its close frame and closes the connection.
+            log.debug("WebSocket from {} closed: {}", channel.remoteAddress(), corrupt.getMessage());
+            if (!closeSent) {
+                closeSent = true;
+                sent = new WebSocketClose(corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
+            }
+            open = false;
+        } else if (root instanceof DecompressionException) {
+            // The inflater stopped at --ws-max-message.
+            tooBig();
+        } else if (root instanceof IOException) {
+            log.debug("WebSocket from {}: {}", channel.remoteAddress(), root.toString());
+            ctx.close();
+        } else {
+            log.warn("WebSocket from {} failed; closing it", channel.remoteAddress(), root);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == drainEvent) {
+            // Clients reconnect, to a worker of the new generation.
+            startClose(WebSocketClose.GOING_AWAY, "server going away");
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        open = false;
+        cancel(pinger);
+        cancel(idleCheck);
+        cancel(closeTimer);
+        cancel(writeCheck);
+        WebSocketClose status = received != null ? received
+                : sent != null ? sent : new WebSocketClose(WebSocketClose.ABNORMAL, "");
+        inbox.end();
+        failWaiting("the WebSocket has closed (" + status.code() + ")");
+        if (listener != null) {
+            try {
+                listener.onClose(this, status);
+            } catch (Throwable t) {
+                log.error("the app's WebSocket listener failed in onClose", t);
+            }
+        }
+        closed.complete(status);
+        onEnd.run();
+    }
+
+    // ---- timers ----
+
+    private void ping() {
+        if (!closeSent && channel.isActive()) {
+            ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.copyLong(System.nanoTime())));
+        }
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        idleCheck = loop.schedule(this::idleCheck, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void idleCheck() {
+        long limit = settings.idleTimeout().toNanos();
+        long quiet = System.nanoTime() - lastHeardNanos;
+        if (quiet < limit) {
+            scheduleIdleCheck(limit - quiet);
+            return;
+        }
+        log.debug("WebSocket from {}: nothing heard for {} s (--ws-idle-timeout)", channel.remoteAddress(),
+                settings.idleTimeout().toSeconds());
+        startClose(WebSocketClose.GOING_AWAY, "idle timeout");
+    }
+
+    private static void cancel(ScheduledFuture<?> task) {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+
+    // ---- frames out ----
+
+    @Override
+    public CompletionStage<Void> send(WebSocketMessage message) {
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        onLoop(() -> write(message, stage));
+        return stage;
+    }
+
+    private void write(WebSocketMessage message, CompletableFuture<Void> stage) {
+        if (closeSent || !channel.isActive()) {
+            stage.completeExceptionally(new IOException("the WebSocket is closing or closed"));
+            return;
+        }
+        WebSocketFrame frame = switch (message) {
+            case WebSocketMessage.Text(var text) -> new TextWebSocketFrame(text);
+            case WebSocketMessage.Binary(var data) -> new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data));
+        };
+        ctx.writeAndFlush(frame, ctx.voidPromise());
+        if (channel.isWritable()) {
+            stage.complete(null);
+            return;
+        }
+        ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
+        if (unsent != null && unsent.totalPendingWriteBytes() > RUNAWAY_BYTES) {
+            log.warn("closed a WebSocket from {}: over {} bytes unsent, the app sends without waiting for its"
+                    + " stages", channel.remoteAddress(), RUNAWAY_BYTES);
+            stage.completeExceptionally(new IOException("over " + RUNAWAY_BYTES + " bytes unsent"));
+            ctx.close();
+            return;
+        }
+        waiting.add(stage);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (channel.isWritable()) {
+            cancel(writeCheck);
+            writeCheck = null;
+            if (!waiting.isEmpty()) {
+                // Not from inside Netty's flush, which is where this is told (see StreamingResponse).
+                loop.execute(this::resumeWriters);
+            }
+        } else if (!settings.writeTimeout().isZero() && writeCheck == null) {
+            armWriteCheck();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void resumeWriters() {
+        CompletableFuture<Void> stage;
+        while (channel.isWritable() && (stage = waiting.poll()) != null) {
+            stage.complete(null);
+        }
+    }
+
+    private void armWriteCheck() {
+        ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
+        if (unsent == null) {
+            return;
+        }
+        unsentAtArm = unsent.totalPendingWriteBytes();
+        progressAtArm = unsent.currentProgress();
+        writeCheck = loop.schedule(this::writeCheck, settings.writeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void writeCheck() {
+        writeCheck = null;
+        ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
+        if (unsent == null || channel.isWritable()) {
+            return;
+        }
+        if (unsent.totalPendingWriteBytes() != unsentAtArm || unsent.currentProgress() != progressAtArm) {
+            armWriteCheck();
+            return;
+        }
+        log.info("closed a WebSocket from {}: its client took nothing for {} s (--write-timeout)",
+                channel.remoteAddress(), settings.writeTimeout().toSeconds());
+        ctx.close();
+    }
+
+    private void failWaiting(String why) {
+        CompletableFuture<Void> stage;
+        while ((stage = waiting.poll()) != null) {
+            stage.completeExceptionally(new IOException(why));
+        }
+    }
+
+    @Override
+    public void sendAndWait(WebSocketMessage message) throws IOException, InterruptedException {
+        requireOffLoop("sendAndWait");
+        try {
+            send(message).toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    // ---- closing ----
+
+    @Override
+    public CompletionStage<WebSocketClose> close(int code, String reason) {
+        if (!(code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999)) {
+            throw new IllegalArgumentException("not a close code an endpoint may send: " + code);
+        }
+        if (reason.getBytes(StandardCharsets.UTF_8).length > 123) {
+            throw new IllegalArgumentException("a close reason is at most 123 bytes of UTF-8");
+        }
+        onLoop(() -> startClose(code, reason));
+        return closed;
+    }
+
+    /** Sends a close frame, once; the connection ends on the answer or after {@link #CLOSE_WAIT}. Loop only. */
+    private void startClose(int code, String reason) {
+        open = false;
+        if (closeSent || !channel.isActive()) {
+            return;
+        }
+        closeSent = true;
+        sent = new WebSocketClose(code, reason);
+        fragments = null;
+        ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
+        closeTimer = loop.schedule(() -> ctx.close(), CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The app's listener threw, or its stage failed. Loop only. */
+    void listenerFailed(Throwable error) {
+        log.error("the app's WebSocket listener failed; closing the WebSocket from {} with 1011",
+                channel.remoteAddress(), error);
+        try {
+            listener.onError(this, error);
+        } catch (Throwable t) {
+            log.error("the app's WebSocket listener failed in onError", t);
+        }
+        startClose(WebSocketClose.SERVER_ERROR, "server error");
+    }
+
+    /** A blocking app's handler returned or threw: the connection closes if it has not yet. Any thread. */
+    public void handlerDone(Throwable error) {
+        if (error == null) {
+            onLoop(() -> startClose(WebSocketClose.NORMAL, ""));
+        } else {
+            onLoop(() -> startClose(WebSocketClose.SERVER_ERROR, "server error"));
+        }
+    }
+
+    // ---- reading ----
+
+    @Override
+    public WebSocketMessage receive() throws InterruptedException {
+        if (blockingInbox == null) {
+            throw new IllegalStateException("this WebSocket is served by a WebSocketListener, which gets its messages");
+        }
+        requireOffLoop("receive");
+        return blockingInbox.take();
+    }
+
+    void pauseReading() {
+        onLoop(() -> channel.config().setAutoRead(false));
+    }
+
+    void resumeReading() {
+        onLoop(() -> {
+            if (channel.isActive()) {
+                channel.config().setAutoRead(true);
+            }
+        });
+    }
+
+    // ---- the rest of WebSocket ----
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public CompletionStage<WebSocketClose> closed() {
+        return closed;
+    }
+
+    @Override
+    public Request request() {
+        return request;
+    }
+
+    @Override
+    public Optional<String> subprotocol() {
+        return Optional.ofNullable(subprotocol);
+    }
+
+    void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    private void requireOffLoop(String call) {
+        if (loop.inEventLoop()) {
+            throw new IllegalStateException("WebSocket." + call + " blocks; on an event loop it would stall every"
+                    + " connection on it: use a WebSocketListener and send's stages");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket[" + request.path() + " from " + channel.remoteAddress() + "]";
+    }
+}
