@@ -121,7 +121,11 @@ final class StreamingResponse implements BodyOutput {
                 cut("the client went away: " + done.cause());
             }
         });
-        if (ctx.channel().isWritable()) {
+        if (over) {
+            // The write failed at once (the connection is closed) and cut the body just now:
+            // parked in waiting, this stage would never complete, and a blocking writer would hang.
+            stage.completeExceptionally(new IOException(closedReason));
+        } else if (ctx.channel().isWritable()) {
             stage.complete(null);
         } else if (ctx.channel().unsafe().outboundBuffer() != null
                 && ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes() > RUNAWAY_BYTES) {

@@ -63,7 +63,7 @@ public sealed interface Message {
      * Proof of life, sent only after a probe passed through every event loop and the execution
      * model, with the worker's load at that moment.
      */
-    record Heartbeat(long requests, int inFlight, int connections) implements Message {
+    record Heartbeat(long requests, int inFlight, int connections, int streams, int webSockets) implements Message {
     }
 
     /** First words on a handoff connection: the worker and which listener's connections it takes there. */

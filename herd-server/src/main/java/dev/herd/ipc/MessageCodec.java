@@ -71,11 +71,13 @@ public final class MessageCodec {
                     out.writeByte(READY);
                     out.writeLong(bootMillis);
                 }
-                case Message.Heartbeat(long requests, int inFlight, int connections) -> {
+                case Message.Heartbeat(long requests, int inFlight, int connections, int streams, int webSockets) -> {
                     out.writeByte(HEARTBEAT);
                     out.writeLong(requests);
                     out.writeInt(inFlight);
                     out.writeInt(connections);
+                    out.writeInt(streams);
+                    out.writeInt(webSockets);
                 }
                 case Message.Handoff(long pid, int listener) -> {
                     out.writeByte(HANDOFF);
@@ -131,7 +133,8 @@ public final class MessageCodec {
             case WELCOME -> new Message.Welcome(readMap(in), readList(in));
             case AWAITING_LISTENERS -> new Message.AwaitingListeners();
             case READY -> new Message.Ready(in.readLong());
-            case HEARTBEAT -> new Message.Heartbeat(in.readLong(), in.readInt(), in.readInt());
+            case HEARTBEAT -> new Message.Heartbeat(in.readLong(), in.readInt(), in.readInt(), in.readInt(),
+                    in.readInt());
             case HANDOFF -> new Message.Handoff(in.readLong(), in.readInt());
             case TAKEN -> new Message.Taken();
             case LOAD -> new Message.Load(in.readInt(), in.readInt(), in.readLong());

@@ -232,8 +232,9 @@ public final class Master {
             case Message.AwaitingListeners() -> workers.byConnection(connection).ifPresent(w -> sendListeners(w));
             case Message.Ready(long bootMillis) ->
                     workers.byConnection(connection).ifPresent(w -> ready(w, bootMillis));
-            case Message.Heartbeat(long requests, int inFlight, int connections) -> workers.byConnection(connection)
-                    .ifPresent(w -> w.heartbeat(now, requests, inFlight, connections));
+            case Message.Heartbeat(long requests, int inFlight, int connections, int streams, int webSockets) ->
+                    workers.byConnection(connection)
+                            .ifPresent(w -> w.heartbeat(now, requests, inFlight, connections, streams, webSockets));
             case Message.Retire(String reason) -> workers.byConnection(connection).ifPresent(w -> retire(w, reason));
             case Message.Command(String name, java.util.List<String> args) -> commands.run(connection, name, args);
             // What only the master sends, and balancing messages, which the I/O loop handles itself.

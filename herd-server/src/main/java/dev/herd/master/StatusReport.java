@@ -58,6 +58,8 @@ final class StatusReport {
             entry.put("requests", w.requests());
             entry.put("in_flight", w.inFlight());
             entry.put("connections", w.connections());
+            entry.put("streams", w.streams());
+            entry.put("websockets", w.webSockets());
             entry.put("threads", stats.threads());
             entry.put("rss_kib", stats.rssKiB());
             entry.put("heartbeat_age_s", w.everReady() ? seconds(nowNanos - w.lastHeartbeatNanos()) : null);
@@ -83,9 +85,10 @@ final class StatusReport {
             ProcessStats stats = ProcessStats.of(w.pid());
             out.append(i == workers.size() - 1 ? "└─ " : "├─ ");
             out.append(String.format(Locale.ROOT, "worker %d pid=%d gen %d %-8s up %-7s requests %-8d in-flight %-3d"
-                            + " connections %-4d threads %-3d rss %-8s heartbeat %s%n",
+                            + " connections %-4d streams %-3d websockets %-4d threads %-3d rss %-8s heartbeat %s%n",
                     w.index(), w.pid(), w.generation(), w.state().name().toLowerCase(Locale.ROOT),
-                    human(nowNanos - w.spawnedNanos()), w.requests(), w.inFlight(), w.connections(), stats.threads(),
+                    human(nowNanos - w.spawnedNanos()), w.requests(), w.inFlight(), w.connections(), w.streams(),
+                    w.webSockets(), stats.threads(),
                     mib(stats.rssKiB()), w.everReady() ? human(nowNanos - w.lastHeartbeatNanos()) + " ago" : "-"));
         }
         return out.toString();

@@ -37,6 +37,9 @@ final class WorkerHandle {
     private long requests;
     private int inFlight;
     private int connections;
+    /** Streamed responses and event streams open at the last heartbeat. */
+    private int streams;
+    private int webSockets;
 
     WorkerHandle(Process process, int index, int generation, Config config, long nowNanos) {
         this.process = process;
@@ -98,11 +101,13 @@ final class WorkerHandle {
         lastHeartbeatNanos = nowNanos;
     }
 
-    void heartbeat(long nowNanos, long requests, int inFlight, int connections) {
+    void heartbeat(long nowNanos, long requests, int inFlight, int connections, int streams, int webSockets) {
         lastHeartbeatNanos = nowNanos;
         this.requests = requests;
         this.inFlight = inFlight;
         this.connections = connections;
+        this.streams = streams;
+        this.webSockets = webSockets;
     }
 
     long lastHeartbeatNanos() {
@@ -154,6 +159,14 @@ final class WorkerHandle {
 
     int connections() {
         return connections;
+    }
+
+    int streams() {
+        return streams;
+    }
+
+    int webSockets() {
+        return webSockets;
     }
 
     @Override

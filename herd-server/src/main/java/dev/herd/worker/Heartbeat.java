@@ -53,7 +53,8 @@ final class Heartbeat implements Runnable {
                 CompletableFuture<Void> probe = server.probeLoops().thenCompose(ignored -> model.probe());
                 awaitPatiently(probe);
                 long requests = server.requests();
-                control.send(new Message.Heartbeat(requests, server.inFlight(), server.connections()));
+                control.send(new Message.Heartbeat(requests, server.inFlight(), server.connections(),
+                        server.streams(), server.webSockets()));
                 String retire = recycler.retireReason(requests);
                 if (retire != null) {
                     control.send(new Message.Retire(retire));

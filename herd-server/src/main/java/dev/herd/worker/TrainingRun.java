@@ -156,7 +156,7 @@ public final class TrainingRun {
             for (int fd : client.receiveListeners(1).get(5, TimeUnit.SECONDS)) {
                 new FileDescriptor(fd).close();
             }
-            client.send(new Message.Heartbeat(0, 0, 0));
+            client.send(new Message.Heartbeat(0, 0, 0, 0, 0));
             client.send(new Message.Ready(1));
             if (!(inbox.poll(5, TimeUnit.SECONDS) instanceof Message.Stop)) {
                 throw new IOException("no stop on the training control socket");

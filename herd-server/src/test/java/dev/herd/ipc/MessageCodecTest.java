@@ -23,7 +23,7 @@ class MessageCodecTest {
                 new Message.Welcome(config, List.of("127.0.0.1:8000", "[::1]:9000")),
                 new Message.AwaitingListeners(),
                 new Message.Ready(312),
-                new Message.Heartbeat(1_000_000_000_000L, 12, 64),
+                new Message.Heartbeat(1_000_000_000_000L, 12, 64, 3, 9),
                 new Message.Handoff(4242, 1),
                 new Message.Load(64, 12, 1_000_000_000L),
                 new Message.Taken(),

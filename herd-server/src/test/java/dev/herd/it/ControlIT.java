@@ -5,11 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,6 +56,36 @@ class ControlIT {
             assertThat(herd.awaitExit(Duration.ofSeconds(20))).isZero();
             assertThat(pidFile).doesNotExist();
             assertThat(socket).doesNotExist();
+        }
+    }
+
+    @Test
+    void statusCountsOpenStreamsAndWebSocketsPerWorker() throws Exception {
+        try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", "virtual")) {
+            HttpClient client = HttpClient.newHttpClient();
+            WebSocket socket = client.newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + herd.port() + "/ws/echo"), new WebSocket.Listener() {
+                    }).get(10, TimeUnit.SECONDS);
+            HttpResponse<java.io.InputStream> events = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + herd.port() + "/events?count=1000&ms=500")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(events.statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                JsonNode worker = new ObjectMapper().readTree(herd.ctl("status", "--json").output())
+                        .path("workers").get(0);
+                return worker.path("websockets").asInt() == 1 && worker.path("streams").asInt() == 1;
+            });
+            assertThat(herd.ctl("status").output()).contains("streams 1").contains("websockets 1");
+            events.body().close();
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                JsonNode worker = new ObjectMapper().readTree(herd.ctl("status", "--json").output())
+                        .path("workers").get(0);
+                return worker.path("websockets").asInt() == 0 && worker.path("streams").asInt() == 0;
+            });
+            // Nothing is left waiting on the closed stream: the worker stops at once.
+            herd.signal("TERM");
+            assertThat(herd.awaitExit(Duration.ofSeconds(10))).isZero();
         }
     }
 

@@ -334,6 +334,10 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
             case WebSocketMessage.Binary(var data) -> new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data));
         };
         ctx.writeAndFlush(frame, ctx.voidPromise());
+        if (!channel.isActive()) {
+            stage.completeExceptionally(new IOException("the WebSocket is closed"));
+            return;
+        }
         if (channel.isWritable()) {
             stage.complete(null);
             return;
