@@ -1,20 +1,16 @@
 package dev.herd.http;
 
-import dev.herd.api.Headers;
 import dev.herd.api.Request;
 import dev.herd.api.Response;
 import dev.herd.api.ResponseBody;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -26,8 +22,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AsciiString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +29,6 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.Map;
 import java.nio.file.Path;
 import java.util.List;
 import dev.herd.http.files.FileInfo;
@@ -85,15 +77,12 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionTimer idleTimer = new ConnectionTimer();
     private final ConnectionTimer readTimer = new ConnectionTimer();
     /** Runs while the client does not take what the connection has to send (--write-timeout). */
-    private final ConnectionTimer writeTimer = new ConnectionTimer();
+    private WriteStallWatch writeStall;
     private final FileResponses files;
     private final List<StaticFolder> staticFolders;
     private final WebSocketSettings webSockets;
     /** The request in the app or being answered; null when idle. */
     private HttpExchange current;
-    /** What the client had taken when writeTimer was armed: unchanged at its deadline means it stopped reading. */
-    private long unsentAtArm;
-    private long progressAtArm;
     // idle (idle timer runs) -> reading: a read left a request unfinished (read timer runs) -> the
     // request is complete: busy while it is in the app and its response is written -> idle.
     // Requests complete while busy wait in pending; reading and busy can overlap (pipelining).
@@ -127,6 +116,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         closeIfIdle = () -> closeIfIdle(ctx);
         readTimedOut = () -> readTimedOut(ctx);
+        writeStall = new WriteStallWatch(ctx.channel(), timeouts.write(), () -> writeStalled(ctx));
     }
 
     @Override
@@ -142,7 +132,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         stats.connections.decrementAndGet();
         idleTimer.cancel();
         readTimer.cancel();
-        writeTimer.cancel();
+        writeStall.cancel();
         HttpRequest request;
         while ((request = pending.poll()) != null) {
             release(request);
@@ -210,36 +200,14 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            writeTimer.cancel();
-            if (current != null && current.output != null) {
-                current.output.drained();
-            }
-        } else if (!timeouts.write().isZero()) {
-            armWriteTimer(ctx);
+        if (ctx.channel().isWritable() && current != null && current.output != null) {
+            current.output.drained();
         }
+        writeStall.writabilityChanged();
         ctx.fireChannelWritabilityChanged();
     }
 
-    private void armWriteTimer(ChannelHandlerContext ctx) {
-        ChannelOutboundBuffer unsent = ctx.channel().unsafe().outboundBuffer();
-        if (unsent == null) {
-            return;
-        }
-        unsentAtArm = unsent.totalPendingWriteBytes();
-        progressAtArm = unsent.currentProgress();
-        writeTimer.arm(ctx, timeouts.write(), () -> writeTimedOut(ctx));
-    }
-
-    private void writeTimedOut(ChannelHandlerContext ctx) {
-        ChannelOutboundBuffer unsent = ctx.channel().unsafe().outboundBuffer();
-        if (unsent == null || ctx.channel().isWritable()) {
-            return;
-        }
-        if (unsent.totalPendingWriteBytes() != unsentAtArm || unsent.currentProgress() != progressAtArm) {
-            armWriteTimer(ctx); // slow, but taking it
-            return;
-        }
+    private void writeStalled(ChannelHandlerContext ctx) {
         log.info("closed a connection from {}: its client took nothing of the response for {} s (--write-timeout)",
                 ctx.channel().remoteAddress(), timeouts.write().toSeconds());
         if (current != null && current.output != null) {
@@ -355,7 +323,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         Throwable failure = request.decoderResult().cause();
         HttpVersion version = request.protocolVersion();
         if (failure != null) {
-            refuse(ctx, request, statusFor(failure), failure.toString(), startNanos);
+            refuse(ctx, request, AppRequests.statusFor(failure), failure.toString(), startNanos);
         } else if (version.majorVersion() != 1 || version.minorVersion() > 1) {
             refuse(ctx, request, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, version.text(), startNanos);
         } else {
@@ -368,7 +336,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         StreamedRequestBody streamedBody = nettyRequest instanceof StreamedHttpRequest streamed ? streamed.body() : null;
         Request request;
         try {
-            request = toRequest(nettyRequest, streamedBody, origin);
+            request = AppRequests.toRequest(nettyRequest, streamedBody, origin);
         } finally {
             if (nettyRequest instanceof FullHttpRequest full) {
                 full.release();
@@ -428,39 +396,6 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
             peerTrusted = forwarded.trustsPeer(peer, channel instanceof DomainSocketChannel);
         }
         return forwarded.resolveFrom(directOrigin, peerTrusted, headers);
-    }
-
-    private static Request toRequest(HttpRequest nettyRequest, StreamedRequestBody streamedBody,
-                                     ForwardedHeaders.Origin origin) {
-        Headers.Builder headers = Headers.builder();
-        Iterator<Map.Entry<CharSequence, CharSequence>> fields = nettyRequest.headers().iteratorCharSequence();
-        while (fields.hasNext()) {
-            Map.Entry<CharSequence, CharSequence> field = fields.next();
-            headers.add(HeaderNames.lowerCase(field.getKey()), field.getValue().toString());
-        }
-        Request.Builder request = Request.builder()
-                .method(nettyRequest.method().name())
-                .target(nettyRequest.uri())
-                .headers(headers.build());
-        if (streamedBody != null) {
-            request.body(streamedBody);
-        } else if (nettyRequest instanceof FullHttpRequest full && full.content().isReadable()) {
-            request.body(ByteBufUtil.getBytes(full.content()));
-        }
-        return request.remoteAddress(origin.remoteAddress())
-                .scheme(origin.scheme())
-                .protocol(nettyRequest.protocolVersion().text())
-                .build();
-    }
-
-    private static HttpResponseStatus statusFor(Throwable decoderFailure) {
-        return switch (decoderFailure) {
-            case HttpRejection rejection -> rejection.status();
-            case TooLongHttpLineException e -> HttpResponseStatus.REQUEST_URI_TOO_LONG;
-            case TooLongHttpHeaderException e -> HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-            case TooLongFrameException e -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
-            default -> HttpResponseStatus.BAD_REQUEST;
-        };
     }
 
     /** Answers a request that never reaches the app, and closes: the byte stream cannot be trusted. */
@@ -622,7 +557,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         current = null;
         idleTimer.cancel();
         readTimer.cancel();
-        writeTimer.cancel();
+        writeStall.cancel();
         HttpRequest request;
         while ((request = pending.poll()) != null) {
             release(request); // a client may not send before the 101 (RFC 6455, 4.1)

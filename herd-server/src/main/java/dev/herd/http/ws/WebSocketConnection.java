@@ -5,6 +5,7 @@ import dev.herd.api.WebSocket;
 import dev.herd.api.WebSocketClose;
 import dev.herd.api.WebSocketListener;
 import dev.herd.api.WebSocketMessage;
+import dev.herd.http.WriteStallWatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -83,9 +84,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
     private ScheduledFuture<?> pinger;
     private ScheduledFuture<?> idleCheck;
     private ScheduledFuture<?> closeTimer;
-    private ScheduledFuture<?> writeCheck;
-    private long unsentAtArm;
-    private long progressAtArm;
+    private final WriteStallWatch writeStall;
 
     /**
      * @param listener   the app's callbacks, or null for a blocking app that calls {@link #receive()}
@@ -102,6 +101,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         this.listener = listener;
         this.drainEvent = drainEvent;
         this.onEnd = onEnd;
+        this.writeStall = new WriteStallWatch(channel, settings.writeTimeout(), this::writeStalled);
         if (listener == null) {
             blockingInbox = new BlockingInbox(this);
             inbox = blockingInbox;
@@ -269,7 +269,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         cancel(pinger);
         cancel(idleCheck);
         cancel(closeTimer);
-        cancel(writeCheck);
+        writeStall.cancel();
         WebSocketClose status = received != null ? received
                 : sent != null ? sent : new WebSocketClose(WebSocketClose.ABNORMAL, "");
         inbox.end();
@@ -355,16 +355,11 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (channel.isWritable()) {
-            cancel(writeCheck);
-            writeCheck = null;
-            if (!waiting.isEmpty()) {
-                // Not from inside Netty's flush, which is where this is told (see StreamingResponse).
-                loop.execute(this::resumeWriters);
-            }
-        } else if (!settings.writeTimeout().isZero() && writeCheck == null) {
-            armWriteCheck();
+        if (channel.isWritable() && !waiting.isEmpty()) {
+            // Not from inside Netty's flush, which is where this is told (see StreamingResponse).
+            loop.execute(this::resumeWriters);
         }
+        writeStall.writabilityChanged();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -375,26 +370,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         }
     }
 
-    private void armWriteCheck() {
-        ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
-        if (unsent == null) {
-            return;
-        }
-        unsentAtArm = unsent.totalPendingWriteBytes();
-        progressAtArm = unsent.currentProgress();
-        writeCheck = loop.schedule(this::writeCheck, settings.writeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void writeCheck() {
-        writeCheck = null;
-        ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
-        if (unsent == null || channel.isWritable()) {
-            return;
-        }
-        if (unsent.totalPendingWriteBytes() != unsentAtArm || unsent.currentProgress() != progressAtArm) {
-            armWriteCheck();
-            return;
-        }
+    private void writeStalled() {
         log.info("closed a WebSocket from {}: its client took nothing for {} s (--write-timeout)",
                 channel.remoteAddress(), settings.writeTimeout().toSeconds());
         ctx.close();
