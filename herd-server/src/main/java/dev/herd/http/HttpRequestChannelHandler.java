@@ -355,6 +355,18 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
                 }
             });
         }
+        if (streamedBody != null) {
+            // A client that stops sending the body the app waits for gets 408, as one that stops
+            // mid-header does: under sync it would otherwise hold the worker's only thread for ever.
+            streamedBody.watchForStall(timeouts.read(), () -> {
+                HttpRejection why = new HttpRejection(HttpResponseStatus.REQUEST_TIMEOUT,
+                        "no request body bytes for " + timeouts.read().toMillis() + " ms");
+                log.info("a client from {} stopped sending the body of {} (--read-timeout)", origin.remoteAddress(),
+                        request);
+                streamedBody.fail(why);
+                bodyRefused(ctx, new HttpBodyRouter.BodyRefused(streamedBody, why));
+            });
+        }
         stats.inFlight.incrementAndGet();
         if (!staticFolders.isEmpty() && serveStatic(exchange)) {
             return;

@@ -1,5 +1,8 @@
 package dev.herd.http;
 
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import dev.herd.api.RequestBody;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -56,6 +59,39 @@ final class StreamedRequestBody implements RequestBody {
         this.channel = channel;
         this.loop = channel.eventLoop();
         this.length = length;
+    }
+
+    /**
+     * Runs {@code stalled} once, on the loop, if the app waits for body bytes the client does not
+     * send for {@code limit} (checked every {@code limit}: it fires between one and two limits
+     * after the last byte). Time the app spends not reading, or before it first asks (the client
+     * may be waiting for its 100 Continue), does not count.
+     */
+    void watchForStall(Duration limit, Runnable stalled) {
+        if (limit.isZero()) {
+            return;
+        }
+        long[] seen = {-1};
+        ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
+        task[0] = loop.scheduleAtFixedRate(() -> {
+            if (ended() || discarded || !channel.isActive()) {
+                task[0].cancel(false);
+                return;
+            }
+            boolean waitingForClient;
+            lock.lock();
+            try {
+                waitingForClient = !firstDemand && !paused && queuedBytes == 0;
+            } finally {
+                lock.unlock();
+            }
+            if (!waitingForClient || receivedBytes != seen[0]) {
+                seen[0] = receivedBytes;
+                return;
+            }
+            task[0].cancel(false);
+            stalled.run();
+        }, limit.toNanos(), limit.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Loop only: what to do when the app first asks for the body. */

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Bodies as streams on real workers, driven by curl: uploads hashed while they arrive (with and
  * without 100-continue), streamed downloads with and without a length, server-sent events, files
- * with ranges and conditional requests from a --static folder, and a client that never reads.
+ * with ranges and conditional requests from a --static folder, a client that never reads, and one
+ * that stops sending its body.
  */
 class StreamingIT {
 
@@ -153,6 +154,30 @@ class StreamingIT {
                 }
                 assertThat(total).isLessThan(64L * 1024 * 1024);
             }
+            assertThat(herd.get("/hello").body()).isEqualTo("Hello, World!");
+            assertThat(herd.workerPids()).containsExactly(worker);
+        }
+    }
+
+    @Test
+    void aClientThatStopsSendingItsBodyGets408AndFreesTheSyncThread() throws Exception {
+        try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", "sync", "--read-timeout", "1",
+                "--body-buffer", "65536")) {
+            long worker = herd.workerPids().getFirst();
+            try (Socket socket = new Socket("127.0.0.1", herd.port())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(new byte[100_000]); // over --body-buffer: the app reads it as it comes, then waits
+                out.flush();
+                socket.setSoTimeout(10_000);
+                long start = System.nanoTime();
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertThat(answer).startsWith("HTTP/1.1 408 ");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            }
+            herd.awaitLog(Pattern.compile("stopped sending the body"), Duration.ofSeconds(5));
+            // The one sync thread was given back: the next request is served.
             assertThat(herd.get("/hello").body()).isEqualTo("Hello, World!");
             assertThat(herd.workerPids()).containsExactly(worker);
         }
