@@ -299,6 +299,10 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
 
     private void idleCheck() {
         long limit = settings.idleTimeout().toNanos();
+        if (!channel.config().isAutoRead()) {
+            // herd is not reading (the app has not taken what came): the silence is ours.
+            lastHeardNanos = System.nanoTime();
+        }
         long quiet = System.nanoTime() - lastHeardNanos;
         if (quiet < limit) {
             scheduleIdleCheck(limit - quiet);
