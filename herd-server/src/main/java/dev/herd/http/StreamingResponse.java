@@ -47,6 +47,8 @@ final class StreamingResponse implements BodyOutput {
     private final boolean discardBody;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile boolean open = true;
+    /** The app's OutputStream, whose unflushed bytes go out before the end. */
+    private volatile BlockingOutput blockingView;
     // Loop only.
     private Owner owner;
     private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
@@ -164,6 +166,12 @@ final class StreamingResponse implements BodyOutput {
 
     @Override
     public CompletionStage<Void> end(Headers trailers) {
+        BlockingOutput view = blockingView;
+        if (view != null) {
+            // A writer that returns without flushing its stream (herd ends the body for it) still
+            // gets its last bytes out; queued ahead of the end, no wait needed.
+            view.sendBuffered();
+        }
         CompletableFuture<Void> stage = new CompletableFuture<>();
         onLoop(() -> endOnLoop(trailers, stage));
         return stage;
@@ -237,7 +245,9 @@ final class StreamingResponse implements BodyOutput {
 
     @Override
     public OutputStream outputStream() {
-        return new BlockingOutput();
+        BlockingOutput view = new BlockingOutput();
+        blockingView = view;
+        return view;
     }
 
     private void onLoop(Runnable task) {
@@ -304,6 +314,17 @@ final class StreamingResponse implements BodyOutput {
                 buffer = new byte[STREAM_BUFFER];
                 count = 0;
                 await(StreamingResponse.this.write(ByteBuffer.wrap(out, 0, n)));
+            }
+        }
+
+        /** Queues what is buffered without waiting for it. */
+        void sendBuffered() {
+            if (!closedStream && count > 0) {
+                byte[] out = buffer;
+                int n = count;
+                buffer = new byte[STREAM_BUFFER];
+                count = 0;
+                StreamingResponse.this.write(ByteBuffer.wrap(out, 0, n));
             }
         }
 

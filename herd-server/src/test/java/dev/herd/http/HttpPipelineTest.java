@@ -46,6 +46,20 @@ class HttpPipelineTest {
     }
 
     @Test
+    void aStreamedBodyEndedWithoutFlushingItsOutputStreamStillSendsItsLastBytes() throws Exception {
+        TestConnection c = defaults().holdResponses();
+        c.send("GET /a HTTP/1.1\nHost: x\n\n");
+        dev.herd.api.BodyOutput out = c.sinks.getFirst().stream(Response.status(200)
+                .header("content-length", "5").build());
+        java.io.OutputStream stream = out.outputStream();
+        stream.write("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // buffered, never flushed
+        out.end(); // what herd does when a BodyWriter returns
+        String answer = c.output();
+        assertThat(answer).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nhello");
+        assertThat(c.isOpen()).isTrue();
+    }
+
+    @Test
     void bodyAtTheLimitIsReadAndOneByteMoreIs413() {
         TestConnection ok = connection(5, 100, 8190, 4094);
         ok.send("POST /a HTTP/1.1\nHost: x\nContent-Length: 5\n\nhello");
