@@ -6,8 +6,6 @@ import dev.herd.api.WebSocketClose;
 import dev.herd.api.WebSocketListener;
 import dev.herd.api.WebSocketMessage;
 import dev.herd.http.WriteStallWatch;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -28,7 +26,6 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,12 +74,9 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
     private boolean closeSent;
     private WebSocketClose received;
     private WebSocketClose sent;
-    private ByteArrayOutputStream fragments;
-    private boolean fragmentsText;
+    private final MessageAssembler assembler;
+    private final Liveness liveness;
     private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
-    private long lastHeardNanos;
-    private ScheduledFuture<?> pinger;
-    private ScheduledFuture<?> idleCheck;
     private ScheduledFuture<?> closeTimer;
     private final WriteStallWatch writeStall;
 
@@ -101,6 +95,8 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         this.listener = listener;
         this.drainEvent = drainEvent;
         this.onEnd = onEnd;
+        this.assembler = new MessageAssembler(settings.maxMessage());
+        this.liveness = new Liveness(channel, settings.pingInterval(), settings.idleTimeout(), this::ping, this::idle);
         this.writeStall = new WriteStallWatch(channel, settings.writeTimeout(), this::writeStalled);
         if (listener == null) {
             blockingInbox = new BlockingInbox(this);
@@ -118,14 +114,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
 
     /** The 101 is out: the connection is open. Loop only. */
     void opened() {
-        lastHeardNanos = System.nanoTime();
-        Duration ping = settings.pingInterval();
-        if (!ping.isZero()) {
-            pinger = loop.scheduleAtFixedRate(this::ping, ping.toNanos(), ping.toNanos(), TimeUnit.NANOSECONDS);
-        }
-        if (!settings.idleTimeout().isZero()) {
-            scheduleIdleCheck(settings.idleTimeout().toNanos());
-        }
+        liveness.start();
         if (listener != null) {
             try {
                 listener.onOpen(this);
@@ -144,7 +133,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
             return;
         }
         try {
-            lastHeardNanos = System.nanoTime();
+            liveness.heard();
             switch (frame) {
                 case PingWebSocketFrame ping -> {
                     if (!closeSent) {
@@ -154,9 +143,9 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
                 case PongWebSocketFrame ignored -> {
                 }
                 case CloseWebSocketFrame close -> closeReceived(close);
-                case ContinuationWebSocketFrame continuation -> append(continuation);
-                case TextWebSocketFrame text -> start(text, true);
-                case BinaryWebSocketFrame binary -> start(binary, false);
+                case TextWebSocketFrame data -> message(data);
+                case BinaryWebSocketFrame data -> message(data);
+                case ContinuationWebSocketFrame data -> message(data);
                 default -> startClose(WebSocketClose.PROTOCOL_ERROR, "unexpected frame");
             }
         } finally {
@@ -164,45 +153,20 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         }
     }
 
-    private void start(WebSocketFrame frame, boolean text) {
-        if (received != null) {
-            return;
+    private void message(WebSocketFrame frame) {
+        if (received != null || closeSent) {
+            return; // closing: what still comes is dropped
         }
-        if (frame.isFinalFragment()) {
-            if (frame.content().readableBytes() > settings.maxMessage()) {
-                tooBig();
-                return;
-            }
-            deliver(ByteBufUtil.getBytes(frame.content()), text);
-            return;
-        }
-        fragments = new ByteArrayOutputStream(Math.min(64 * 1024, 2 * frame.content().readableBytes()));
-        fragmentsText = text;
-        append(frame);
-    }
-
-    private void append(WebSocketFrame frame) {
-        if (received != null || fragments == null) {
-            return;
-        }
-        ByteBuf content = frame.content();
-        if (fragments.size() + (long) content.readableBytes() > settings.maxMessage()) {
-            fragments = null;
+        WebSocketMessage whole;
+        try {
+            whole = assembler.add(frame);
+        } catch (MessageAssembler.TooBig e) {
             tooBig();
             return;
         }
-        fragments.writeBytes(ByteBufUtil.getBytes(content));
-        if (frame.isFinalFragment()) {
-            byte[] whole = fragments.toByteArray();
-            fragments = null;
-            deliver(whole, fragmentsText);
+        if (whole != null) {
+            inbox.offer(whole);
         }
-    }
-
-    private void deliver(byte[] data, boolean text) {
-        // Text frames were checked as UTF-8 on the way in (1007 otherwise).
-        inbox.offer(text ? new WebSocketMessage.Text(new String(data, StandardCharsets.UTF_8))
-                : new WebSocketMessage.Binary(data));
     }
 
     private void tooBig() {
@@ -266,8 +230,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         open = false;
-        cancel(pinger);
-        cancel(idleCheck);
+        liveness.stop();
         cancel(closeTimer);
         writeStall.cancel();
         WebSocketClose status = received != null ? received
@@ -285,29 +248,13 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         onEnd.run();
     }
 
-    // ---- timers ----
-
     private void ping() {
         if (!closeSent && channel.isActive()) {
             ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.copyLong(System.nanoTime())));
         }
     }
 
-    private void scheduleIdleCheck(long delayNanos) {
-        idleCheck = loop.schedule(this::idleCheck, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void idleCheck() {
-        long limit = settings.idleTimeout().toNanos();
-        if (!channel.config().isAutoRead()) {
-            // herd is not reading (the app has not taken what came): the silence is ours.
-            lastHeardNanos = System.nanoTime();
-        }
-        long quiet = System.nanoTime() - lastHeardNanos;
-        if (quiet < limit) {
-            scheduleIdleCheck(limit - quiet);
-            return;
-        }
+    private void idle() {
         log.debug("WebSocket from {}: nothing heard for {} s (--ws-idle-timeout)", channel.remoteAddress(),
                 settings.idleTimeout().toSeconds());
         startClose(WebSocketClose.GOING_AWAY, "idle timeout");
@@ -419,7 +366,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         }
         closeSent = true;
         sent = new WebSocketClose(code, reason);
-        fragments = null;
+        assembler.reset();
         ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
         closeTimer = loop.schedule(() -> ctx.close(), CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
     }
