@@ -17,12 +17,12 @@ final class BlockingInvoker {
 
     private final AppInstance app;
     private final BlockingAsyncContext asyncContext = new BlockingAsyncContext();
-    private final boolean onlyThread;
+    private final LongLivedWork longLived;
 
-    /** @param onlyThread whether the worker has this one thread for requests (sync) */
-    BlockingInvoker(AppInstance app, boolean onlyThread) {
+    /** @param longLived the pool's count of threads held by streams and WebSockets; null when not a fixed pool */
+    BlockingInvoker(AppInstance app, LongLivedWork longLived) {
         this.app = app;
-        this.onlyThread = onlyThread;
+        this.longLived = longLived;
     }
 
     /**
@@ -38,7 +38,7 @@ final class BlockingInvoker {
                 sink.complete(null);
             } else {
                 // A streamed body's writer runs here too: this thread may block.
-                ResponseBodies.deliver(response, sink, null, onlyThread);
+                ResponseBodies.deliver(response, sink, null, longLived);
             }
         } catch (ExecutionException | CompletionException e) {
             sink.fail(e.getCause() == null ? e : e.getCause());

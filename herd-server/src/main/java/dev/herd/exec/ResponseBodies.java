@@ -31,18 +31,21 @@ final class ResponseBodies {
      * @param blockingRunner where a blocking writer runs: null for "right here, this thread may block"
      */
     static void deliver(Response response, ResponseSink sink, Executor blockingRunner) throws Exception {
-        deliver(response, sink, blockingRunner, false);
+        deliver(response, sink, blockingRunner, null);
     }
 
-    /** @param onlyThread the caller is the worker's only thread (sync): a WebSocket holding it says so */
-    static void deliver(Response response, ResponseSink sink, Executor blockingRunner, boolean onlyThread)
+    /**
+     * @param longLived when the caller is a thread of a fixed pool (sync, threads) that a blocking
+     *                  writer or WebSocket handler holds for long: it counts them; else null
+     */
+    static void deliver(Response response, ResponseSink sink, Executor blockingRunner, LongLivedWork longLived)
             throws Exception {
         switch (response.body()) {
             case ResponseBody.Bytes bytes -> sink.complete(response);
             case ResponseBody.File file -> sink.complete(response);
             case ResponseBody.Stream(var writer) -> {
                 BodyOutput out = sink.stream(response);
-                runBlocking(blockingRunner, () -> {
+                runBlocking(blockingRunner, longLived, () -> {
                     writer.writeTo(out);
                     out.end();
                 }, sink);
@@ -53,7 +56,7 @@ final class ResponseBodies {
             }
             case ResponseBody.Events(var writer) -> {
                 EventStream events = sink.events(response);
-                runBlocking(blockingRunner, () -> {
+                runBlocking(blockingRunner, longLived, () -> {
                     writer.writeTo(events);
                     events.end();
                 }, sink);
@@ -67,15 +70,21 @@ final class ResponseBodies {
                 if (socket == null) {
                     return;
                 }
-                if (onlyThread) {
+                if (longLived != null && longLived.onlyThread()) {
                     log.info("{} holds this sync worker's only thread until it closes: other requests wait"
                             + " (-k virtual or async serve many WebSockets per worker)", socket);
                 }
-                Runnable serve = () -> serveWebSocket(handler, socket);
-                if (blockingRunner == null) {
-                    serve.run();
+                if (blockingRunner != null) {
+                    blockingRunner.execute(() -> serveWebSocket(handler, socket));
+                } else if (longLived == null) {
+                    serveWebSocket(handler, socket);
                 } else {
-                    blockingRunner.execute(serve);
+                    longLived.begin();
+                    try {
+                        serveWebSocket(handler, socket);
+                    } finally {
+                        longLived.end();
+                    }
                 }
             }
             case ResponseBody.AsyncWebSocket(var listener) -> sink.upgrade(response, listener);
@@ -101,7 +110,7 @@ final class ResponseBodies {
         void write() throws Exception;
     }
 
-    private static void runBlocking(Executor runner, Body body, ResponseSink sink) {
+    private static void runBlocking(Executor runner, LongLivedWork longLived, Body body, ResponseSink sink) {
         Runnable task = () -> {
             try {
                 body.write();
@@ -110,10 +119,17 @@ final class ResponseBodies {
                 sink.cut(t);
             }
         };
-        if (runner == null) {
+        if (runner != null) {
+            runner.execute(task);
+        } else if (longLived == null) {
             task.run();
         } else {
-            runner.execute(task);
+            longLived.begin();
+            try {
+                task.run();
+            } finally {
+                longLived.end();
+            }
         }
     }
 

@@ -22,11 +22,12 @@ import java.util.concurrent.ScheduledExecutorService;
 /** The {@code sync} execution model: one request at a time on one thread. */
 final class SyncModel implements ExecutionModel {
 
+    private final LongLivedWork longLived = new LongLivedWork(1);
     private final BlockingInvoker invoker;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(Threads.platform("herd-sync"));
 
     SyncModel(AppInstance app) {
-        this.invoker = new BlockingInvoker(app, true);
+        this.invoker = new BlockingInvoker(app, longLived);
     }
 
     @Override
@@ -43,7 +44,7 @@ final class SyncModel implements ExecutionModel {
 
     @Override
     public CompletableFuture<Void> probe() {
-        return CompletableFuture.runAsync(() -> { }, thread);
+        return longLived.probe(thread);
     }
 
     @Override

@@ -15,17 +15,20 @@ import java.util.concurrent.ScheduledExecutorService;
  * design: a fixed pool of --threads platform threads per worker (Gunicorn's gthread, Puma).
  * Up to --threads requests run at once and may block; the rest wait in the pool's FIFO queue.
  * Threads share the app instance, so the app must be thread-safe. The heartbeat probe joins
- * the same queue: when every thread is stuck, the probe never runs and the worker is hung.
+ * the same queue: when every thread is stuck, the probe never runs and the worker is hung; but
+ * threads held by streams and WebSockets are not stuck ({@link LongLivedWork}).
  */
 
 /** The {@code threads} execution model: a fixed pool of platform threads. */
 final class ThreadsModel implements ExecutionModel {
 
+    private final LongLivedWork longLived;
     private final BlockingInvoker invoker;
     private final ExecutorService pool;
 
     ThreadsModel(AppInstance app, int threads) {
-        this.invoker = new BlockingInvoker(app, false);
+        this.longLived = new LongLivedWork(threads);
+        this.invoker = new BlockingInvoker(app, longLived);
         this.pool = Executors.newFixedThreadPool(threads, Threads.platform("herd-thread"));
     }
 
@@ -43,7 +46,7 @@ final class ThreadsModel implements ExecutionModel {
 
     @Override
     public CompletableFuture<Void> probe() {
-        return CompletableFuture.runAsync(() -> { }, pool);
+        return longLived.probe(pool);
     }
 
     @Override

@@ -43,7 +43,7 @@ final class VirtualModel implements ExecutionModel {
     private final Semaphore permits;
 
     VirtualModel(AppInstance app, int maxConcurrency, VirtualScheduler scheduler) {
-        this.invoker = new BlockingInvoker(app, false);
+        this.invoker = new BlockingInvoker(app, null);
         this.permits = maxConcurrency > 0 ? new Semaphore(maxConcurrency, true) : null;
         if (scheduler == VirtualScheduler.LOOP) {
             // Fails the worker's boot with the reason, rather than its first request.

@@ -160,6 +160,26 @@ class StreamingIT {
     }
 
     @Test
+    void streamsAndWebSocketsOutliveTheHangTimeoutUnderSync() throws Exception {
+        // Under sync the worker's one thread serves the stream; the master must not take that
+        // for a hung worker (Gunicorn's sync workers are killed there, gunicorn #1968).
+        try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", "sync", "-t", "1")) {
+            long worker = herd.workerPids().getFirst();
+            String events = curl("-sSN", "http://127.0.0.1:" + herd.port() + "/events?count=7&ms=500");
+            assertThat(events).contains("id: 0\n").contains("id: 6\n");
+            java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(java.net.URI.create("ws://127.0.0.1:" + herd.port() + "/ws/echo"),
+                            new java.net.http.WebSocket.Listener() {
+                            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            Thread.sleep(3000);
+            socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "").get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(herd.get("/hello").body()).isEqualTo("Hello, World!");
+            assertThat(herd.workerPids()).containsExactly(worker);
+            assertThat(herd.log()).doesNotContain("no heartbeat");
+        }
+    }
+
+    @Test
     void aClientThatStopsSendingItsBodyGets408AndFreesTheSyncThread() throws Exception {
         try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", "sync", "--read-timeout", "1",
                 "--body-buffer", "65536")) {

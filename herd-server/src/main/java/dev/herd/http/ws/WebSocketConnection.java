@@ -13,6 +13,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -198,13 +200,11 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
                 ? cause.getCause() : cause;
         if (root instanceof CorruptedWebSocketFrameException corrupt) {
-            // Netty's decoder (or the UTF-8 check) has sent its close frame and closes the connection.
-            log.debug("WebSocket from {} closed: {}", channel.remoteAddress(), corrupt.getMessage());
-            if (!closeSent) {
-                closeSent = true;
-                sent = new WebSocketClose(corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
-            }
-            open = false;
+            // The decoder or the UTF-8 check refused a frame (and now drops what follows): answer
+            // with its code, then close. They are told not to close themselves, since the decoder
+            // drops the connection without a close frame when the bad frame is a close frame.
+            log.debug("WebSocket from {} failed: {}", channel.remoteAddress(), corrupt.getMessage());
+            fail(corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
         } else if (root instanceof DecompressionException) {
             // The inflater stopped at --ws-max-message.
             tooBig();
@@ -217,11 +217,41 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         }
     }
 
+    /**
+     * Fails the connection (RFC 6455, 7.1.7): a close frame with {@code code}, then our side is
+     * shut; the connection closes when the client closes its side, or after {@link #CLOSE_WAIT}.
+     * Closing at once with the client's unread bytes in the socket would make the kernel answer
+     * with a reset, which can destroy the close frame before the client reads it.
+     */
+    private void fail(int code, String reason) {
+        open = false;
+        if (closeSent || !channel.isActive()) {
+            ctx.close();
+            return;
+        }
+        closeSent = true;
+        sent = new WebSocketClose(code, reason);
+        ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(written -> {
+            if (channel instanceof DuplexChannel duplex && written.isSuccess()) {
+                duplex.shutdownOutput();
+            } else {
+                ctx.close();
+            }
+        });
+        cancel(closeTimer);
+        closeTimer = loop.schedule(() -> ctx.close(), CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == drainEvent) {
             // Clients reconnect, to a worker of the new generation.
             startClose(WebSocketClose.GOING_AWAY, "server going away");
+        } else if (event instanceof ChannelInputShutdownEvent) {
+            // The client closed its side (with or without a close frame first): nothing more can
+            // come, so the WebSocket is closed (RFC 6455, 7.1.4); without a close frame, 1006.
+            open = false;
+            ctx.close();
         } else {
             ctx.fireUserEventTriggered(event);
         }

@@ -40,7 +40,7 @@ public final class WebSocketPipeline {
                 .expectMaskedFrames(true)
                 .allowMaskMismatch(false)
                 .allowExtensions(deflate != null)
-                .closeOnProtocolViolation(true)
+                .closeOnProtocolViolation(false) // WebSocketConnection answers with the close frame
                 .build();
         pipeline.addBefore(httpEncoder, "ws-encoder", new WebSocket13FrameEncoder(false));
         pipeline.replace(httpDecoder, "ws-decoder", new WebSocket13FrameDecoder(config));
@@ -50,7 +50,7 @@ public final class WebSocketPipeline {
         if (deflate != null) {
             pipeline.addLast("ws-inflate", deflate.newExtensionDecoder());
         }
-        pipeline.addLast("ws-utf8", new Utf8FrameValidator(true));
+        pipeline.addLast("ws-utf8", new Utf8FrameValidator(false));
         if (deflate != null) {
             pipeline.addLast("ws-deflate", deflate.newExtensionEncoder());
         }
