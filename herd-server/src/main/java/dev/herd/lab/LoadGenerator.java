@@ -1,5 +1,6 @@
 package dev.herd.lab;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -13,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * herd lab's HTTP/1.1 load generator on Netty's epoll transport: keep-alive connections, one
- * request in flight per connection, spread over event loops that share nothing (each
- * {@link LoadLane} keeps its own connections and histogram; they are merged at the end). Every
- * run is bounded: it stops itself after its warm-up and duration.
+ * request in flight per connection (or WebSockets, one message in flight per connection),
+ * spread over event loops that share nothing (each {@link Lane} keeps its own connections and
+ * histogram; they are merged at the end). Every run is bounded: it stops itself after its
+ * warm-up and duration.
  */
 public final class LoadGenerator {
 
@@ -39,25 +41,47 @@ public final class LoadGenerator {
     }
 
     public static LoadResult run(LoadSpec spec, Phases phases) throws InterruptedException {
+        return run(spec, phases, (loop, connections, schedule, measureFrom, measureUntil) ->
+                new LoadLane(loop, spec, connections, schedule, measureFrom, measureUntil));
+    }
+
+    /**
+     * WebSocket messages instead of HTTP requests: each connection opens a WebSocket to the
+     * spec's (first) path, sends a text message of {@code messageBytes}, waits for the server to
+     * send one back, and so on (an echo endpoint); a message is counted as a request. With
+     * {@code deflate}, permessage-deflate is offered, as browsers do.
+     */
+    public static LoadResult runWebSocket(LoadSpec spec, int messageBytes, boolean deflate)
+            throws InterruptedException {
+        return run(spec, Phases.NONE, (loop, connections, schedule, measureFrom, measureUntil) -> new WebSocketLane(
+                loop, spec, messageBytes, deflate, connections, schedule, measureFrom, measureUntil));
+    }
+
+    /** Makes one event loop's lane: its share of the connections and of the rate (null: closed loop). */
+    interface Lanes {
+        Lane lane(EventLoop loop, int connections, RateSchedule schedule, long measureFrom, long measureUntil);
+    }
+
+    static LoadResult run(LoadSpec spec, Phases phases, Lanes factory) throws InterruptedException {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(spec.threads(), new DefaultThreadFactory("herd-load"),
                 EpollIoHandler.newFactory());
         try {
             long start = System.nanoTime();
             long measureFrom = start + spec.warmup().toNanos();
             long measureUntil = measureFrom + spec.duration().toNanos();
-            List<LoadLane> lanes = new ArrayList<>();
+            List<Lane> lanes = new ArrayList<>();
             for (int i = 0; i < spec.threads(); i++) {
                 int connections = share(spec.connections(), spec.threads(), i);
                 RateSchedule schedule = spec.closedLoop() ? null
                         : new RateSchedule(start, spec.rate() * connections / spec.connections());
-                lanes.add(new LoadLane(loops.next(), spec, connections, schedule, measureFrom, measureUntil));
+                lanes.add(factory.lane(loops.next(), connections, schedule, measureFrom, measureUntil));
             }
-            lanes.forEach(LoadLane::start);
+            lanes.forEach(Lane::start);
             sleepUntil(measureFrom);
             phases.measuring();
             sleepUntil(measureUntil);
             phases.measured();
-            List<Future<?>> stops = lanes.stream().<Future<?>>map(LoadLane::stop).toList();
+            List<Future<?>> stops = lanes.stream().<Future<?>>map(Lane::stop).toList();
             for (Future<?> stop : stops) {
                 stop.await(5, TimeUnit.SECONDS);
             }
@@ -78,11 +102,11 @@ public final class LoadGenerator {
         }
     }
 
-    private static LoadResult merge(List<LoadLane> lanes, double seconds) {
+    private static LoadResult merge(List<Lane> lanes, double seconds) {
         Histogram latency = LoadLane.newHistogram();
         long requests = 0;
         long errors = 0;
-        for (LoadLane lane : lanes) {
+        for (Lane lane : lanes) {
             latency.add(lane.histogram());
             requests += lane.completed();
             errors += lane.errors();

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * histogram. Everything here runs on that event loop, so nothing is shared or locked; the
  * generator reads the totals only after {@link #stop} completed.
  */
-final class LoadLane {
+final class LoadLane implements Lane {
 
     private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(2);
     private static final long RECONNECT_DELAY_MILLIS = 50;
@@ -78,7 +78,8 @@ final class LoadLane {
         return new Histogram(MAX_LATENCY_MICROS, 3);
     }
 
-    void start() {
+    @Override
+    public void start() {
         loop.execute(() -> {
             for (int i = 0; i < connections; i++) {
                 connect();
@@ -86,7 +87,8 @@ final class LoadLane {
         });
     }
 
-    Future<?> stop() {
+    @Override
+    public Future<?> stop() {
         return loop.submit(() -> {
             stopped = true;
             if (timer != null) {
@@ -99,15 +101,18 @@ final class LoadLane {
         });
     }
 
-    Histogram histogram() {
+    @Override
+    public Histogram histogram() {
         return histogram;
     }
 
-    long completed() {
+    @Override
+    public long completed() {
         return completed;
     }
 
-    long errors() {
+    @Override
+    public long errors() {
         return errors;
     }
 
