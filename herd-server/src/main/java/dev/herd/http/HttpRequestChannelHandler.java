@@ -542,9 +542,10 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
 
     /** What a WebSocket of this worker runs when it has closed: it leaves the counts. */
     Runnable webSocketEnded() {
+        ServerStats counts = stats; // not this handler: it leaves the pipeline, and should leave memory too
         return () -> {
-            stats.webSockets.decrementAndGet();
-            stats.connections.decrementAndGet();
+            counts.webSockets.decrementAndGet();
+            counts.connections.decrementAndGet();
         };
     }
 
@@ -557,6 +558,18 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     void upgrade(HttpExchange exchange, Response head, WebSocketConnection socket) {
         ChannelHandlerContext ctx = exchange.ctx;
         exchange.cancelTimeout();
+        if (!ctx.channel().isActive() || inputClosed) {
+            // The client went, or shut its side, while the app decided (under sync and threads the
+            // request may have waited for a thread): a WebSocket needs both directions, and the
+            // end of input was told to this handler, not to the socket. The app finds it closed.
+            stats.inFlight.decrementAndGet();
+            stats.requests.increment();
+            busy = false;
+            current = null;
+            socket.abandon();
+            ctx.close();
+            return;
+        }
         WebSocketServerExtension deflate = webSockets.deflate()
                 ? Handshake.deflate(exchange.nettyRequest, webSockets.maxMessage()) : null;
         FullHttpResponse handshake = Handshake.response(exchange.nettyRequest, head.headers(), deflate);

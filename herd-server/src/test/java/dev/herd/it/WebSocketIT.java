@@ -43,6 +43,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * WebSockets (RFC 6455) on real workers, against the demo's {@code /ws/echo}: Python's
@@ -370,6 +371,30 @@ class WebSocketIT {
                 ws.expectEnd("after the server's close frame");
             }
             assertThat(herd.get("/hello", Duration.ofSeconds(5)).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anUpgradeWhoseClientLeftWhileItWaitedForAThreadHoldsNoThread() throws Exception {
+        try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", "threads", "--threads", "1")) {
+            RawWebSocket first = RawWebSocket.open(herd.port()); // holds the one thread
+            first.echoes("holding");
+            try (Socket queued = new Socket("127.0.0.1", herd.port())) {
+                String key = Base64.getEncoder().encodeToString(RawWebSocket.randomBytes(16));
+                queued.getOutputStream().write(("GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1:" + herd.port()
+                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+                        + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                queued.getOutputStream().flush();
+                Thread.sleep(300);
+            } // its client leaves while the upgrade waits for the thread
+            first.closeNormally();
+            // The queued upgrade gets the thread, finds its client gone, and gives the thread back.
+            try (RawWebSocket next = RawWebSocket.open(herd.port())) {
+                next.echoes("served");
+                next.closeNormally();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    herd.ctl("status").output().contains("websockets 0 "));
         }
     }
 
@@ -914,7 +939,7 @@ class WebSocketIT {
             socket.close();
         }
 
-        private static byte[] randomBytes(int n) {
+        static byte[] randomBytes(int n) {
             byte[] bytes = new byte[n];
             ThreadLocalRandom.current().nextBytes(bytes);
             return bytes;

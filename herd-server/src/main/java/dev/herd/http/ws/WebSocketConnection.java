@@ -38,6 +38,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One WebSocket after its handshake: the last handler of the connection's pipeline (frames in,
@@ -70,10 +71,15 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
     private final BlockingInbox blockingInbox;
     private final Inbox inbox;
     private final CompletableFuture<WebSocketClose> closed = new CompletableFuture<>();
+    /** What {@link #sendAndWait} has handed to the loop without waiting, and the loop has not written yet. */
+    private final AtomicLong inTransit = new AtomicLong();
+    private static final long IN_TRANSIT_BYTES = 64 * 1024;
     private volatile boolean open = true;
     // Event loop only.
     private ChannelHandlerContext ctx;
     private boolean closeSent;
+    /** The connection has closed and everything waiting on it was told. */
+    private boolean over;
     private WebSocketClose received;
     private WebSocketClose sent;
     private final MessageAssembler assembler;
@@ -259,6 +265,22 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        ended(true);
+    }
+
+    /**
+     * The client went before the 101 could go out (the app took its time deciding): the app's
+     * handler finds the WebSocket closed (1006) at once, and nothing was counted. Loop only.
+     */
+    public void abandon() {
+        ended(false);
+    }
+
+    private void ended(boolean counted) {
+        if (over) {
+            return;
+        }
+        over = true;
         open = false;
         liveness.stop();
         cancel(closeTimer);
@@ -275,7 +297,9 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
             }
         }
         closed.complete(status);
-        onEnd.run();
+        if (counted) {
+            onEnd.run();
+        }
     }
 
     private void ping() {
@@ -367,11 +391,35 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
     @Override
     public void sendAndWait(WebSocketMessage message) throws IOException, InterruptedException {
         requireOffLoop("sendAndWait");
+        if (!open) {
+            throw new IOException("the WebSocket is closing or closed");
+        }
+        long size = size(message);
+        if (channel.isWritable() && inTransit.get() + size <= IN_TRANSIT_BYTES) {
+            // The connection takes more: hand the frame to the loop and go on, instead of
+            // parking until the loop has run the write (a wake-up each way per message).
+            // inTransit bounds what is handed over but not yet written; past it, or once the
+            // connection is unwritable, the caller waits as below. A write that fails later
+            // (the client went) shows in the next call.
+            inTransit.addAndGet(size);
+            onLoop(() -> {
+                inTransit.addAndGet(-size);
+                write(message, new CompletableFuture<>());
+            });
+            return;
+        }
         try {
             send(message).toCompletableFuture().get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
+    }
+
+    private static long size(WebSocketMessage message) {
+        return switch (message) {
+            case WebSocketMessage.Text(var text) -> 3L * text.length(); // UTF-8, at most
+            case WebSocketMessage.Binary(var data) -> data.length;
+        };
     }
 
     // ---- closing ----
