@@ -240,7 +240,7 @@ class WebSocketIT {
     // ---- 3. Broken frames, written by hand ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"sync", "virtual", "async"})
+    @ValueSource(strings = {"sync", "threads", "virtual", "async"})
     void brokenFramesGetTheirCloseCodeAndTheWorkerServesOn(String model) throws Exception {
         try (HerdProcess herd = HerdProcess.start("-w", "1", "-k", model, "--ws-max-message", "65536")) {
             long worker = herd.workerPids().getFirst();
