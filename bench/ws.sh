@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # WebSockets: herd against raw Netty and Uvicorn, then many idle WebSockets on one herd worker.
 #  1. Echo of small text messages over 64 connections, the same duration each, in interleaved
-#     rounds: herd -k async and -k virtual (1 worker, 1 event loop), Netty's own WebSocket
+#     rounds: herd -k async and -k virtual (1 worker, 1 event loop; virtual with each
+#     --virtual-scheduler), Netty's own WebSocket
 #     handler (1 event loop, bench/peers), Uvicorn (1 worker, --ws websockets). The client is
 #     `herd lab load --ws` (one event loop); messages/s, p50/p99, and the server's CPU seconds
 #     per 1000 messages (its processes' utime + stime from /proc, herd's workers only).
@@ -148,7 +149,9 @@ live_heap_kib() { # after a full GC (the serial collector's generations)
 # All four run at once (idle but for the one driven), warmed up, then measured in ROUNDS rounds
 # whose order rotates, so that drift of a shared machine spreads over all of them; each
 # figure is the median over the rounds, each ratio the median of the ratios within a round.
-names=("herd -k async, 1 worker" "herd -k virtual, 1 worker" "Netty WebSocket, 1 event loop" "Uvicorn, 1 worker")
+names=("herd -k async, 1 worker" "herd -k virtual, 1 worker" "Netty WebSocket, 1 event loop" "Uvicorn, 1 worker"
+  "herd -k virtual, loop carriers")
+systems=${#names[@]}
 declare -a ports server_pids leaders
 declare -A out_rate out_p50 out_p99 out_errors out_msgs out_ticks
 herd_start herd-async -w 1 -k async
@@ -167,15 +170,19 @@ start "$tmp/uvicorn.log" "$python" -m uvicorn --app-dir "$HERD_HOME/bench/apps" 
   --workers 1 --loop uvloop --http httptools --ws websockets --no-access-log --log-level warning asgi_ws_app:app
 for _ in $(seq 900); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 ports[3]=$port server_pids[3]="$pid $(pgrep -P "$pid" | tr '\n' ' ' || true)" leaders[3]=$pid
+# The virtual model with --virtual-scheduler loop: the event loop carries the handlers' virtual
+# threads, so a message is not handed between threads.
+herd_start herd-virtual-loop -w 1 -k virtual --virtual-scheduler loop
+ports[4]=$port server_pids[4]=$workers leaders[4]=$pid
 echo "== 1. WebSocket echo: $connections connections, $size-byte text messages; client: herd lab load --ws," \
   "1 event loop; ${warmup} s warm-up each, then $rounds rounds of 2 s (not measured) + ${duration} s each," \
   "order rotating"
-for i in 0 1 2 3; do
+for ((i = 0; i < systems; i++)); do
   lab -c "$connections" -d "$warmup" --size "$size" "ws://127.0.0.1:${ports[$i]}/ws/echo" >/dev/null || true
 done
 for ((r = 0; r < rounds; r++)); do
-  for k in 0 1 2 3; do
-    i=$(((k + r) % 4))
+  for ((k = 0; k < systems; k++)); do
+    i=$(((k + r) % systems))
     # shellcheck disable=SC2086 # the pids are words
     c0=$(cpu_ticks ${server_pids[$i]})
     # Each run is a new client JVM: its first 2 s (JIT, handshakes) are not measured.
@@ -195,7 +202,7 @@ for ((r = 0; r < rounds; r++)); do
       "${out_rate[$i,$r]}" "${out_p50[$i,$r]}" "${out_p99[$i,$r]}" "${out_errors[$i,$r]}"
   done
 done
-for i in 0 1 2 3; do
+for ((i = 0; i < systems; i++)); do
   stop "${leaders[$i]}"
 done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
@@ -207,7 +214,7 @@ of() { # ARRAY SYSTEM: its values over the rounds
 echo
 echo "| system | msgs/s | p50 | p99 | errors | server CPU s per 1000 msgs |"
 echo "|---|---:|---:|---:|---:|---:|"
-for i in 0 1 2 3; do
+for ((i = 0; i < systems; i++)); do
   errors=0 msgs=0 ticks=0
   for ((r = 0; r < rounds; r++)); do
     errors=$((errors + out_errors[$i,$r])) msgs=$((msgs + out_msgs[$i,$r])) ticks=$((ticks + out_ticks[$i,$r]))
@@ -225,7 +232,7 @@ ratio() { # NUMERATOR DENOMINATOR: "median (round 1, round 2, ...)"
 }
 echo
 echo "ratios of msgs/s, median of the rounds' (each round's): herd-async/netty $(ratio 0 2);" \
-  "herd-virtual/netty $(ratio 1 2); herd-async/uvicorn $(ratio 0 3)"
+  "herd-virtual/netty $(ratio 1 2); herd-virtual-loop/netty $(ratio 4 2); herd-async/uvicorn $(ratio 0 3)"
 
 # ---- 2. idle WebSockets ----
 echo

@@ -185,8 +185,9 @@ final class HttpBodyRouter extends ChannelInboundHandlerAdapter {
         } else if (streaming != null) {
             StreamedRequestBody body = streaming;
             streaming = null;
-            body.fail(why);
+            // The refusal claims the exchange before the app's read fails (see the stall check).
             ctx.fireUserEventTriggered(new BodyRefused(body, why));
+            body.fail(why);
         }
     }
 

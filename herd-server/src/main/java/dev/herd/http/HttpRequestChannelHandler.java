@@ -363,8 +363,10 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
                         "no request body bytes for " + timeouts.read().toMillis() + " ms");
                 log.info("a client from {} stopped sending the body of {} (--read-timeout)", origin.remoteAddress(),
                         request);
-                streamedBody.fail(why);
+                // The 408 claims the exchange first: failing the body first would let the app's
+                // thread, woken by the failed read, claim it with a 500 the closing connection drops.
                 bodyRefused(ctx, new HttpBodyRouter.BodyRefused(streamedBody, why));
+                streamedBody.fail(why);
             });
         }
         stats.inFlight.incrementAndGet();
