@@ -103,7 +103,7 @@ public final class LoadGenerator {
     }
 
     private static LoadResult merge(List<Lane> lanes, double seconds) {
-        Histogram latency = LoadLane.newHistogram();
+        Histogram latency = PacedLane.newHistogram();
         long requests = 0;
         long errors = 0;
         for (Lane lane : lanes) {

@@ -45,7 +45,6 @@ public final class WebSocketFanout {
     static final long QUIET_MILLIS = 500;
     static final long BROADCAST_WAIT_MILLIS = 10_000;
     private static final long PAUSE_MILLIS = 200;
-    private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(2);
 
     /**
      * What to open, how long to hold it and how many broadcasts to time, after
@@ -96,7 +95,7 @@ public final class WebSocketFanout {
     private final AtomicLongArray sentAt;
     private final AtomicLongArray lastArrival;
     private final AtomicReferenceArray<CountDownLatch> arrived;
-    private final Histogram latency = new SynchronizedHistogram(MAX_LATENCY_MICROS, 3);
+    private final Histogram latency = new SynchronizedHistogram(PacedLane.MAX_LATENCY_MICROS, 3);
     private volatile long lastHeardNanos = System.nanoTime();
 
     private WebSocketFanout(Spec spec) {
@@ -234,7 +233,7 @@ public final class WebSocketFanout {
                 latch.countDown();
                 return;
             }
-            latency.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (now - sentAt.get(b)) / 1000)));
+            latency.recordValue(Math.min(PacedLane.MAX_LATENCY_MICROS, Math.max(0, (now - sentAt.get(b)) / 1000)));
             lastArrival.accumulateAndGet(b, now, Math::max);
             latch.countDown();
         }

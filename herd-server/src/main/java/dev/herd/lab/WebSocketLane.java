@@ -11,16 +11,10 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
-import org.HdrHistogram.Histogram;
 
 import java.net.URI;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link LoadLane}'s WebSocket twin: one event loop's WebSockets, each with one text message in
@@ -29,46 +23,25 @@ import java.util.concurrent.TimeUnit;
  * answer of another length counts as an error, as does a connection lost with a message in
  * flight or a handshake that failed. Lost connections are opened again.
  */
-final class WebSocketLane implements Lane {
+final class WebSocketLane extends PacedLane<WebSocketLane.EchoSession> {
 
-    private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(2);
-    private static final long RECONNECT_DELAY_MILLIS = 50;
-
-    private final EventLoop loop;
     private final LoadSpec spec;
     private final URI uri;
-    private final int connections;
-    /** Null under closed loop. */
-    private final RateSchedule schedule;
-    private final long measureFrom;
-    private final long measureUntil;
     private final Bootstrap bootstrap;
     private final ByteBuf payload;
     private final int messageBytes;
     private final boolean deflate;
-    private final Histogram histogram = LoadLane.newHistogram();
-    private final List<Channel> open = new ArrayList<>();
-    /** Sockets with nothing to send yet (constant rate, ahead of schedule). */
-    private final ArrayDeque<EchoSession> idle = new ArrayDeque<>();
-    private ScheduledFuture<?> timer;
-    private boolean stopped;
-    private long completed;
-    private long errors;
 
     WebSocketLane(EventLoop loop, LoadSpec spec, int messageBytes, boolean deflate, int connections,
                   RateSchedule schedule, long measureFrom, long measureUntil) {
         if (messageBytes < 1) {
             throw new IllegalArgumentException("a message has at least 1 byte, got " + messageBytes);
         }
-        this.loop = loop;
+        super(loop, connections, schedule, measureFrom, measureUntil);
         this.spec = spec;
         this.messageBytes = messageBytes;
         this.deflate = deflate;
         this.uri = WebSocketSession.uri(spec.host(), spec.port(), spec.mix().path(0));
-        this.connections = connections;
-        this.schedule = schedule;
-        this.measureFrom = measureFrom;
-        this.measureUntil = measureUntil;
         byte[] text = new byte[messageBytes];
         Arrays.fill(text, (byte) 'x');
         this.payload = Unpooled.directBuffer(messageBytes).writeBytes(text);
@@ -79,44 +52,20 @@ final class WebSocketLane implements Lane {
     }
 
     @Override
-    public void start() {
-        loop.execute(() -> {
-            for (int i = 0; i < connections; i++) {
-                connect();
-            }
-        });
+    void closeAll() {
+        for (Channel channel : List.copyOf(open)) {
+            channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+        }
+        payload.release();
     }
 
     @Override
-    public Future<?> stop() {
-        return loop.submit(() -> {
-            stopped = true;
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            for (Channel channel : List.copyOf(open)) {
-                channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
-            }
-            payload.release();
-        });
+    void send(EchoSession session, long intendedNanos) {
+        session.send(intendedNanos);
     }
 
     @Override
-    public Histogram histogram() {
-        return histogram;
-    }
-
-    @Override
-    public long completed() {
-        return completed;
-    }
-
-    @Override
-    public long errors() {
-        return errors;
-    }
-
-    private void connect() {
+    void connect() {
         if (stopped) {
             return;
         }
@@ -129,66 +78,11 @@ final class WebSocketLane implements Lane {
 
     private void reconnectLater() {
         countError();
-        loop.schedule(this::connect, RECONNECT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private boolean measuring(long now) {
-        return now >= measureFrom && now < measureUntil;
-    }
-
-    private void countError() {
-        if (measuring(System.nanoTime())) {
-            errors++;
-        }
-    }
-
-    /** A WebSocket is free: its next message now, or parked until the schedule says so. */
-    private void dispatch(EchoSession session) {
-        if (stopped) {
-            return;
-        }
-        if (schedule == null) {
-            session.send(System.nanoTime());
-        } else if (schedule.nextIntended() <= System.nanoTime()) {
-            session.send(schedule.take());
-        } else {
-            idle.add(session);
-            armTimer();
-        }
-    }
-
-    private void armTimer() {
-        if (timer == null && !stopped) {
-            long delay = Math.max(0, schedule.nextIntended() - System.nanoTime());
-            timer = loop.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void tick() {
-        timer = null;
-        long now = System.nanoTime();
-        while (!idle.isEmpty() && schedule.nextIntended() <= now) {
-            idle.poll().send(schedule.take());
-        }
-        if (!idle.isEmpty()) {
-            armTimer();
-        }
-    }
-
-    private void answered(EchoSession session, long intendedNanos, boolean ok) {
-        long now = System.nanoTime();
-        if (measuring(now)) {
-            histogram.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (now - intendedNanos) / 1000)));
-            completed++;
-            if (!ok) {
-                errors++;
-            }
-        }
-        dispatch(session);
+        connectLater();
     }
 
     /** One WebSocket with at most one message in flight. */
-    private final class EchoSession extends WebSocketSession {
+    final class EchoSession extends WebSocketSession {
 
         /** Intended send time of the message in flight; -1 when none is. */
         private long intended = -1;
@@ -213,7 +107,7 @@ final class WebSocketLane implements Lane {
             if (intended >= 0) {
                 long sentAt = intended;
                 intended = -1;
-                answered(this, sentAt, frame instanceof TextWebSocketFrame
+                completed(this, sentAt, frame instanceof TextWebSocketFrame
                         && frame.content().readableBytes() == messageBytes);
             }
         }
