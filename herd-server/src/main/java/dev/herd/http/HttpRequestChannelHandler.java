@@ -200,8 +200,8 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && current != null && current.output != null) {
-            current.output.drained();
+        if (current != null && current.output != null) {
+            current.output.writabilityChanged();
         }
         writeStall.writabilityChanged();
         ctx.fireChannelWritabilityChanged();

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -24,15 +23,12 @@ import java.util.concurrent.ExecutionException;
  * connection as chunks (or raw bytes when the app declared the length), in order, from any
  * thread. Back-pressure: a write's stage completes at once while the connection is writable
  * (its unsent output under the high-water mark), else when the connection drains below the
- * low-water mark ({@link #drained}). Never an unbounded queue held for an app that waits for its
- * stages; one that does not wait is cut off past {@link #RUNAWAY_BYTES} of unsent output.
+ * low-water mark ({@link WriteGate}); one that does not wait is cut off.
  *
  * <p>State lives on the connection's event loop; public methods hop there.
  */
 final class StreamingResponse implements BodyOutput {
 
-    /** Unsent output past which a writer that ignores its stages is cut off. */
-    static final long RUNAWAY_BYTES = 16L * 1024 * 1024;
     private static final int STREAM_BUFFER = 8 * 1024;
 
     /** Told once, on the loop, when the body is over: ended whole, or cut short. */
@@ -51,7 +47,7 @@ final class StreamingResponse implements BodyOutput {
     private volatile BlockingOutput blockingView;
     // Loop only.
     private Owner owner;
-    private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+    private final WriteGate gate;
     private long written;
     private boolean over;
     private String closedReason = "the response body has ended";
@@ -67,6 +63,7 @@ final class StreamingResponse implements BodyOutput {
         this.declaredLength = declaredLength;
         this.chunked = chunked;
         this.discardBody = discardBody;
+        this.gate = new WriteGate(ctx.channel());
     }
 
     /** A body that can take nothing: the exchange was already answered (request timeout). */
@@ -125,38 +122,16 @@ final class StreamingResponse implements BodyOutput {
         });
         if (over) {
             // The write failed at once (the connection is closed) and cut the body just now:
-            // parked in waiting, this stage would never complete, and a blocking writer would hang.
+            // parked in the gate, this stage would never complete, and a blocking writer would hang.
             stage.completeExceptionally(new IOException(closedReason));
-        } else if (ctx.channel().isWritable()) {
-            stage.complete(null);
-        } else if (ctx.channel().unsafe().outboundBuffer() != null
-                && ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes() > RUNAWAY_BYTES) {
-            stage.completeExceptionally(new IOException("over " + RUNAWAY_BYTES
-                    + " bytes unsent: the app writes without waiting for its stages"));
-            cut("the app ignored back-pressure");
-        } else {
-            waiting.add(stage);
+        } else if (!gate.admit(stage)) {
+            cut("the app ignored back-pressure, or the connection closed");
         }
     }
 
-    /**
-     * The connection drained below its low-water mark: writers waiting may go on. Loop only.
-     * Netty tells of it from inside its flush; a writer resumed right there, writing while each
-     * write's stage completed at once, was seen to queue 16 MiB past a 256 KiB high-water mark
-     * (async, 1 GiB). So the writers resume in a task of their own, after the flush, and only
-     * while the connection is still writable.
-     */
-    void drained() {
-        if (!waiting.isEmpty()) {
-            loop.execute(this::resumeWriters);
-        }
-    }
-
-    private void resumeWriters() {
-        CompletableFuture<Void> stage;
-        while (ctx.channel().isWritable() && (stage = waiting.poll()) != null) {
-            stage.complete(null);
-        }
+    /** The connection's writability changed: writers waiting may go on. Loop only. */
+    void writabilityChanged() {
+        gate.writabilityChanged();
     }
 
     @Override
@@ -199,7 +174,7 @@ final class StreamingResponse implements BodyOutput {
             stage.complete(null);
             finish(done.isSuccess());
         });
-        drainWaiting(closedReason);
+        gate.failAll(closedReason);
     }
 
     /**
@@ -213,7 +188,7 @@ final class StreamingResponse implements BodyOutput {
         over = true;
         open = false;
         closedReason = why;
-        drainWaiting(why);
+        gate.failAll(why);
         finish(false);
     }
 
@@ -226,12 +201,6 @@ final class StreamingResponse implements BodyOutput {
         }
     }
 
-    private void drainWaiting(String why) {
-        CompletableFuture<Void> stage;
-        while ((stage = waiting.poll()) != null) {
-            stage.completeExceptionally(new IOException(why));
-        }
-    }
 
     @Override
     public boolean isOpen() {

@@ -5,13 +5,13 @@ import dev.herd.api.WebSocket;
 import dev.herd.api.WebSocketClose;
 import dev.herd.api.WebSocketListener;
 import dev.herd.api.WebSocketMessage;
+import dev.herd.http.WriteGate;
 import dev.herd.http.WriteStallWatch;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -55,8 +54,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WebSocketConnection extends ChannelInboundHandlerAdapter implements WebSocket {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
-    /** Unsent output past which an app that sends without waiting for its stages is cut off. */
-    static final long RUNAWAY_BYTES = 16L * 1024 * 1024;
     /** How long a close frame waits for the client's answer before the connection is dropped. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
@@ -84,8 +81,8 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
     private WebSocketClose sent;
     private final MessageAssembler assembler;
     private final Liveness liveness;
-    private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
     private ScheduledFuture<?> closeTimer;
+    private final WriteGate gate;
     private final WriteStallWatch writeStall;
 
     /**
@@ -105,6 +102,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         this.onEnd = onEnd;
         this.assembler = new MessageAssembler(settings.maxMessage());
         this.liveness = new Liveness(channel, settings.pingInterval(), settings.idleTimeout(), this::ping, this::idle);
+        this.gate = new WriteGate(channel);
         this.writeStall = new WriteStallWatch(channel, settings.writeTimeout(), this::writeStalled);
         if (listener == null) {
             blockingInbox = new BlockingInbox(this);
@@ -288,7 +286,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         WebSocketClose status = received != null ? received
                 : sent != null ? sent : new WebSocketClose(WebSocketClose.ABNORMAL, "");
         inbox.end();
-        failWaiting("the WebSocket has closed (" + status.code() + ")");
+        gate.failAll("the WebSocket has closed (" + status.code() + ")");
         if (listener != null) {
             try {
                 listener.onClose(this, status);
@@ -339,53 +337,24 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
             case WebSocketMessage.Binary(var data) -> new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data));
         };
         ctx.writeAndFlush(frame, ctx.voidPromise());
-        if (!channel.isActive()) {
-            stage.completeExceptionally(new IOException("the WebSocket is closed"));
-            return;
-        }
-        if (channel.isWritable()) {
-            stage.complete(null);
-            return;
-        }
-        ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
-        if (unsent != null && unsent.totalPendingWriteBytes() > RUNAWAY_BYTES) {
+        if (!gate.admit(stage) && channel.isActive()) {
             log.warn("closed a WebSocket from {}: over {} bytes unsent, the app sends without waiting for its"
-                    + " stages", channel.remoteAddress(), RUNAWAY_BYTES);
-            stage.completeExceptionally(new IOException("over " + RUNAWAY_BYTES + " bytes unsent"));
+                    + " stages", channel.remoteAddress(), WriteGate.RUNAWAY_BYTES);
             ctx.close();
-            return;
         }
-        waiting.add(stage);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (channel.isWritable() && !waiting.isEmpty()) {
-            // Not from inside Netty's flush, which is where this is told (see StreamingResponse).
-            loop.execute(this::resumeWriters);
-        }
+        gate.writabilityChanged();
         writeStall.writabilityChanged();
         ctx.fireChannelWritabilityChanged();
-    }
-
-    private void resumeWriters() {
-        CompletableFuture<Void> stage;
-        while (channel.isWritable() && (stage = waiting.poll()) != null) {
-            stage.complete(null);
-        }
     }
 
     private void writeStalled() {
         log.info("closed a WebSocket from {}: its client took nothing for {} s (--write-timeout)",
                 channel.remoteAddress(), settings.writeTimeout().toSeconds());
         ctx.close();
-    }
-
-    private void failWaiting(String why) {
-        CompletableFuture<Void> stage;
-        while ((stage = waiting.poll()) != null) {
-            stage.completeExceptionally(new IOException(why));
-        }
     }
 
     @Override
