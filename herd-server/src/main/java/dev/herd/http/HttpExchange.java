@@ -153,7 +153,7 @@ final class HttpExchange implements ResponseSink, ChannelFutureListener, Streami
             log.debug("dropped the late WebSocket upgrade of {}", request);
             return null;
         }
-        WebSocketSettings settings = connection.webSocketSettings();
+        WebSocketSettings settings = connection.webSockets().settings();
         Handshake.Refusal refusal = Handshake.check(nettyRequest, settings.origins());
         if (refusal != null) {
             log.info("refused the WebSocket upgrade of {} from {}: {}", request.path(), client, refusal.why());
@@ -168,7 +168,7 @@ final class HttpExchange implements ResponseSink, ChannelFutureListener, Streami
         }
         WebSocketConnection socket = new WebSocketConnection(ctx.channel(), request,
                 head.headers().first("sec-websocket-protocol").orElse(null), settings, listener,
-                HttpRequestChannelHandler.DRAIN, connection.webSocketEnded());
+                HttpRequestChannelHandler.DRAIN, connection.webSockets().ended());
         send(() -> connection.upgrade(this, head, socket));
         return socket;
     }

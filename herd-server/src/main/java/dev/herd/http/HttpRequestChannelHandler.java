@@ -33,11 +33,8 @@ import java.nio.file.Path;
 import java.util.List;
 import dev.herd.http.files.FileInfo;
 import dev.herd.http.files.StaticFolder;
-import dev.herd.http.ws.Handshake;
 import dev.herd.http.ws.WebSocketConnection;
-import dev.herd.http.ws.WebSocketPipeline;
 import dev.herd.http.ws.WebSocketSettings;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 
 /**
  * The last handler of a connection's pipeline: turns each complete request into an app
@@ -80,7 +77,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private WriteStallWatch writeStall;
     private final FileResponses files;
     private final List<StaticFolder> staticFolders;
-    private final WebSocketSettings webSockets;
+    private final WebSocketUpgrades webSockets;
     /** The request in the app or being answered; null when idle. */
     private HttpExchange current;
     // idle (idle timer runs) -> reading: a read left a request unfinished (read timer runs) -> the
@@ -103,7 +100,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
                               ForwardedHeaders forwarded, AccessLog accessLog, List<StaticFolder> staticFolders,
                               WebSocketSettings webSockets) {
         this.staticFolders = staticFolders;
-        this.webSockets = webSockets;
+        this.webSockets = new WebSocketUpgrades(webSockets, stats, accessLog);
         this.dispatcher = dispatcher;
         this.stats = stats;
         this.timeouts = timeouts;
@@ -538,48 +535,19 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    WebSocketSettings webSocketSettings() {
+    WebSocketUpgrades webSockets() {
         return webSockets;
     }
 
-    /** What a WebSocket of this worker runs when it has closed: it leaves the counts. */
-    Runnable webSocketEnded() {
-        ServerStats counts = stats; // not this handler: it leaves the pipeline, and should leave memory too
-        return () -> {
-            counts.webSockets.decrementAndGet();
-            counts.connections.decrementAndGet();
-        };
-    }
-
     /**
-     * Answers {@code exchange}'s upgrade with a 101 and hands the connection to {@code socket}:
-     * this handler and the HTTP codec leave the pipeline. The connection stays counted (as a
-     * WebSocket too) until the socket closes, so a graceful stop waits for its close handshake.
-     * Event loop only.
+     * The app accepted {@code exchange}'s upgrade: the request is over for HTTP (its timers, the
+     * requests pipelined behind it, which a client may not send before the 101, RFC 6455 4.1),
+     * and {@link WebSocketUpgrades} takes the connection. Event loop only.
      */
     void upgrade(HttpExchange exchange, Response head, WebSocketConnection socket) {
-        ChannelHandlerContext ctx = exchange.ctx;
         exchange.cancelTimeout();
-        if (!ctx.channel().isActive() || inputClosed) {
-            // The client went, or shut its side, while the app decided (under sync and threads the
-            // request may have waited for a thread): a WebSocket needs both directions, and the
-            // end of input was told to this handler, not to the socket. The app finds it closed.
-            stats.inFlight.decrementAndGet();
-            stats.requests.increment();
-            busy = false;
-            current = null;
-            socket.abandon();
-            ctx.close();
-            return;
-        }
-        WebSocketServerExtension deflate = webSockets.deflate()
-                ? Handshake.deflate(exchange.nettyRequest, webSockets.maxMessage()) : null;
-        FullHttpResponse handshake = Handshake.response(exchange.nettyRequest, head.headers(), deflate);
-        exchange.nettyResponse = handshake;
         stats.inFlight.decrementAndGet();
         stats.requests.increment();
-        stats.webSockets.incrementAndGet();
-        logAccess(exchange.nettyRequest, exchange.client, handshake, 0, now(ctx) - exchange.startNanos);
         busy = false;
         current = null;
         idleTimer.cancel();
@@ -587,16 +555,15 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         writeStall.cancel();
         HttpRequest request;
         while ((request = pending.poll()) != null) {
-            release(request); // a client may not send before the 101 (RFC 6455, 4.1)
+            release(request);
         }
         if (exchange.streamedBody != null) {
             exchange.streamedBody.discard();
         }
-        log.debug("WebSocket open: {} from {}{}", exchange.request.path(), exchange.client,
-                deflate != null ? " (permessage-deflate)" : "");
-        WebSocketPipeline.install(ctx, "encoder", "decoder", List.of("body", "app"), handshake, deflate, socket,
-                webSockets.maxMessage());
-        ctx.channel().config().setAutoRead(true);
+        // The client may have gone, or shut its side, while the app decided (under sync and
+        // threads the request may have waited for a thread); that end of input was told to this
+        // handler, not to the WebSocket, which needs both directions.
+        webSockets.open(exchange, head, socket, exchange.ctx.channel().isActive() && !inputClosed);
     }
 
     Duration requestTimeout() {
