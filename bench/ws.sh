@@ -69,54 +69,7 @@ if [ "$want" -lt $((idle + 1000)) ]; then
 fi
 
 export HERD_NO_BUILD=1
-started=()
-cleanup() {
-  for pid in "${started[@]}"; do
-    stop "$pid"
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-# stop PID: TERM to its process group (the server's own graceful stop), KILL past 20 s.
-stop() {
-  local pid=$1
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM -- "-$pid" 2>/dev/null || true
-  for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL -- "-$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
-# start LOG COMMAND...: in a process group of its own (so stop reaps its children); sets pid.
-start() {
-  local log=$1
-  shift
-  setsid "$@" >"$log" 2>&1 </dev/null &
-  pid=$!
-  started+=("$pid")
-}
-
-# wait_for LOG REGEX: until the log has a line matching it (90 s at most).
-wait_for() {
-  for _ in $(seq 900); do
-    grep -qE "$2" "$1" && return 0
-    kill -0 "$pid" 2>/dev/null || { echo "bench: $1: the server exited:" >&2; tail -n 20 "$1" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "bench: $1: not ready in 90 s" >&2
-  tail -n 20 "$1" >&2
-  exit 1
-}
-
-free_port() {
-  for p in $(seq 18700 18999); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  echo "bench: no free port in 18700-18999" >&2
-  exit 1
-}
+. "$HERD_HOME/bench/lib/servers.sh"
 
 # herd_start NAME OPTIONS...: a herd master; sets pid, port, workers (its children).
 herd_start() {
