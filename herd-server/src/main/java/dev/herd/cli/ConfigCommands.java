@@ -2,7 +2,7 @@ package dev.herd.cli;
 
 import dev.herd.ExitCodes;
 import dev.herd.app.AppLoadException;
-import dev.herd.app.AppLoader;
+import dev.herd.engine.AppCheck;
 import dev.herd.config.Config;
 import dev.herd.config.ConfigResolver;
 import dev.herd.config.InvalidSettingException;
@@ -78,7 +78,7 @@ final class ConfigCommands {
         List<String> problems = new ArrayList<>();
         try {
             Config config = resolver.resolve();
-            AppLoader.check(config.appJar(), AppLoader.effectiveClassName(config.app()), config.workerClass());
+            AppCheck.check(config);
         } catch (InvalidSettingException e) {
             problems.addAll(e.problems());
         } catch (AppLoadException e) {

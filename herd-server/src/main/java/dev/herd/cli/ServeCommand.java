@@ -2,7 +2,7 @@ package dev.herd.cli;
 
 import dev.herd.ExitCodes;
 import dev.herd.app.AppLoadException;
-import dev.herd.app.AppLoader;
+import dev.herd.engine.AppCheck;
 import dev.herd.config.Config;
 import dev.herd.config.ConfigResolver;
 import dev.herd.config.InvalidSettingException;
@@ -44,7 +44,7 @@ final class ServeCommand {
         try {
             resolver = new ConfigResolver(System.getenv(), given, Path.of(""));
             config = resolver.resolve();
-            AppLoader.check(config.appJar(), AppLoader.effectiveClassName(config.app()), config.workerClass());
+            AppCheck.check(config);
         } catch (InvalidSettingException | AppLoadException e) {
             System.err.println("herd serve: " + e.getMessage());
             return ExitCodes.USAGE;

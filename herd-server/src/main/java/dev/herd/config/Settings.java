@@ -242,9 +242,22 @@ public final class Settings {
 
     public static final Setting<String> APP = declarePositional(
             "app", Section.APP, ValueType.STRING, "",
-            "The app's class name: a public class with a no-argument constructor implementing"
-                    + " dev.herd.api.Handler and/or dev.herd.api.AsyncHandler. Without it herd serves its"
-                    + " built-in demo app.");
+            "The app: a class name (a public class with a no-argument constructor implementing"
+                    + " dev.herd.api.Handler and/or dev.herd.api.AsyncHandler), or a servlet app: a .war file or"
+                    + " an exploded WAR folder, deployed on an embedded Jetty in each worker. Without it herd"
+                    + " serves its built-in demo app.");
+
+    public static final Setting<String> SERVLET = declare(
+            "servlet", null, Section.APP, ValueType.STRING, "", v -> v.isEmpty()
+                    || v.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*") ? null
+                    : "must be a class name, got '" + v + "'",
+            "A servlet class (jakarta.servlet.Servlet) from --app-jar to serve without a WAR, mapped to /* on"
+                    + " an embedded Jetty in each worker.");
+
+    public static final Setting<String> CONTEXT_PATH = declare(
+            "context-path", null, Section.APP, ValueType.STRING, "/", v -> v.startsWith("/") && !v.contains(" ")
+                    ? null : "must start with /, got '" + v + "'",
+            "Where a servlet app is mounted: its context path (/ for the root).");
 
     public static final Setting<String> LOG_LEVEL = declare(
             "log-level", null, Section.LOGGING, ValueType.STRING, "info",

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * the {@code --access-log} file or standard output. Lines are formatted on the event loop (a
  * few string appends) and written by {@link AccessLogWriter}'s thread. {@link #OFF} does nothing.
  */
-final class AccessLog {
+public final class AccessLog {
 
     static final AccessLog OFF = new AccessLog(null, null);
 
@@ -24,7 +24,7 @@ final class AccessLog {
      * @param target a file path, {@code -} for standard output, or empty for no access log
      * @throws IOException when the file cannot be opened for appending
      */
-    static AccessLog open(String target, String format) throws IOException {
+    public static AccessLog open(String target, String format) throws IOException {
         if (target.isEmpty()) {
             return OFF;
         }
@@ -36,26 +36,26 @@ final class AccessLog {
         }
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return writer != null;
     }
 
     /** Any thread; never blocks. */
-    void log(AccessLogEntry entry) {
+    public void log(AccessLogEntry entry) {
         if (writer != null) {
             writer.write(format.format(entry) + "\n");
         }
     }
 
     /** Reopens the file by its path, for logrotate; returns at once. */
-    void reopen() {
+    public void reopen() {
         if (writer != null) {
             writer.reopen();
         }
     }
 
     /** Writes what is queued and closes the file. */
-    void close() {
+    public void close() {
         if (writer != null) {
             writer.close(2000);
         }

@@ -14,6 +14,6 @@ import java.net.InetSocketAddress;
  * @param bodyBytes     bytes of response body sent
  * @param durationNanos from the complete request to the response written
  */
-record AccessLogEntry(HttpRequest request, InetSocketAddress remoteAddress, HttpResponse response, long bodyBytes,
+public record AccessLogEntry(HttpRequest request, InetSocketAddress remoteAddress, HttpResponse response, long bodyBytes,
                       long durationNanos) {
 }

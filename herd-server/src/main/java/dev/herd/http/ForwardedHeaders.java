@@ -26,10 +26,10 @@ import java.util.regex.Pattern;
  * walked leaves the peer as the client, and an obfuscated or {@code unknown} client keeps the
  * peer's address too (the request has no better one to offer).
  */
-final class ForwardedHeaders {
+public final class ForwardedHeaders {
 
     /** The client as the app sees it. {@code remoteAddress} is null for an unforwarded unix socket peer. */
-    record Origin(InetSocketAddress remoteAddress, String scheme) {
+    public record Origin(InetSocketAddress remoteAddress, String scheme) {
     }
 
     private static final String DEFAULT_SCHEME = "http";
@@ -42,7 +42,7 @@ final class ForwardedHeaders {
     private final Set<InetAddress> trusted = new HashSet<>();
 
     /** @param allowIps IP addresses, {@code unix} for unix socket peers, {@code *} for every peer */
-    ForwardedHeaders(List<String> allowIps) {
+    public ForwardedHeaders(List<String> allowIps) {
         boolean all = false;
         boolean unix = false;
         for (String entry : allowIps) {
@@ -68,7 +68,7 @@ final class ForwardedHeaders {
      * @param unixPeer whether the connection came through a unix socket
      * @param headers  the request's header fields
      */
-    Origin resolve(InetSocketAddress peer, boolean unixPeer, HttpHeaders headers) {
+    public Origin resolve(InetSocketAddress peer, boolean unixPeer, HttpHeaders headers) {
         return resolveFrom(direct(peer), trustsPeer(peer, unixPeer), headers);
     }
 

@@ -1,6 +1,7 @@
 package dev.herd.master;
 
 import dev.herd.config.Config;
+import dev.herd.engine.AppKind;
 import dev.herd.worker.TrainingRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,7 @@ final class AotCache {
      * setting is off, or while the cache is being made (whose making this may start).
      */
     List<String> workerOptions(Config config) {
-        if (config.aotCache().isBlank()) {
+        if (config.aotCache().isBlank() || AppKind.of(config) == AppKind.SERVLET) {
             return List.of();
         }
         Path file = file(config);

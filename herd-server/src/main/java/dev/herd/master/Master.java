@@ -6,6 +6,7 @@ import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
 import dev.herd.config.ConfigResolver;
 import dev.herd.config.Settings;
+import dev.herd.engine.AppKind;
 import dev.herd.ipc.ControlConnection;
 import dev.herd.ipc.ControlServer;
 import dev.herd.ipc.ControlSocketLocation;
@@ -120,6 +121,20 @@ public final class Master {
         Runtime.getRuntime().addShutdownHook(new Thread(workers::killAll, "herd-master-exit"));
         log.info("master pid={} listening on {} with {} {} workers; control socket {}", pid, listenAddresses(),
                 targetWorkers, config.workerClass().name().toLowerCase(Locale.ROOT), socket);
+        if (AppKind.of(config) == AppKind.SERVLET) {
+            warnAboutServletApp();
+        }
+    }
+
+    /** What a servlet app loses by running in several processes, said once at start. */
+    private void warnAboutServletApp() {
+        if (targetWorkers > 1) {
+            log.warn("servlet app on {} workers: an HttpSession lives in the one worker that made it, and the"
+                    + " next request may reach another (sticky sessions or one worker keep them)", targetWorkers);
+        }
+        if (!config.aotCache().isBlank()) {
+            log.warn("--aot-cache is not used for servlet apps yet; their workers start without it");
+        }
     }
 
     private Path controlSocketPath() throws IOException {

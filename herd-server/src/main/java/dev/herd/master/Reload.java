@@ -2,7 +2,7 @@ package dev.herd.master;
 
 import dev.herd.ExitCodes;
 import dev.herd.app.AppLoadException;
-import dev.herd.app.AppLoader;
+import dev.herd.engine.AppCheck;
 import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
 import dev.herd.config.ConfigResolver;
@@ -46,7 +46,7 @@ final class Reload {
         Config next;
         try {
             next = resolver.resolve();
-            AppLoader.check(next.appJar(), AppLoader.effectiveClassName(next.app()), next.workerClass());
+            AppCheck.check(next);
         } catch (InvalidSettingException | AppLoadException e) {
             log.error("reload refused, generation {} keeps serving: {}", servingGeneration, e.getMessage());
             throw new ControlCommands.Refused("reload refused: " + e.getMessage());

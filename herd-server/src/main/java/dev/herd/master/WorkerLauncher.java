@@ -1,6 +1,9 @@
 package dev.herd.master;
 
+import dev.herd.app.AppLoadException;
 import dev.herd.config.Config;
+import dev.herd.engine.AppCheck;
+import dev.herd.engine.AppKind;
 import dev.herd.config.VirtualScheduler;
 import dev.herd.config.WorkerClass;
 import dev.herd.exec.ExecutionModel;
@@ -56,12 +59,32 @@ final class WorkerLauncher {
      * into java.lang (LoopCarriedThreads). Only then: the app runs in the same unnamed module.
      */
     static List<String> accessOptions(Config config) {
-        if (config.workerClass() != WorkerClass.VIRTUAL || config.virtualScheduler() != VirtualScheduler.LOOP) {
-            return ACCESS_OPTIONS;
-        }
         List<String> options = new ArrayList<>(ACCESS_OPTIONS);
-        options.add("--add-opens=" + ExecutionModel.LOOP_SCHEDULER_OPENS);
+        if (config.workerClass() == WorkerClass.VIRTUAL && config.virtualScheduler() == VirtualScheduler.LOOP) {
+            options.add("--add-opens=" + ExecutionModel.LOOP_SCHEDULER_OPENS);
+        }
+        if (AppKind.of(config) == AppKind.SERVLET) {
+            // Jetty takes java.nio channels; making one from a received descriptor needs the JDK's
+            // own constructor (docs/architecture.md, "Servlet apps").
+            options.add("--add-opens=" + SERVLET_CHANNEL_OPENS);
+        }
         return options;
+    }
+
+    /** What a servlet app's worker opens to turn received descriptors into channels for Jetty. */
+    static final String SERVLET_CHANNEL_OPENS = "java.base/sun.nio.ch=ALL-UNNAMED";
+
+    /** The worker's class path: herd's, and herd-servlet's jar (its manifest names Jetty's) for a servlet app. */
+    static String classPath(Config config) {
+        String herd = System.getProperty("java.class.path");
+        if (AppKind.of(config) != AppKind.SERVLET) {
+            return herd;
+        }
+        try {
+            return herd + File.pathSeparator + AppCheck.servletJar();
+        } catch (AppLoadException e) {
+            return herd; // checked before any worker starts; the worker then says what is missing
+        }
     }
 
     private List<String> command(Config config) {
@@ -74,7 +97,7 @@ final class WorkerLauncher {
         command.add("-Dherd.log.level=" + config.logLevel());
         command.add("-Dherd.error.log=" + config.errorLog());
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath(config));
         command.add(WorkerMain.class.getName());
         return command;
     }

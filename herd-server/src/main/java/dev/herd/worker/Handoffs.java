@@ -1,7 +1,7 @@
 package dev.herd.worker;
 
 import dev.herd.config.BindAddress;
-import dev.herd.http.HttpServer;
+import dev.herd.engine.Engine;
 import dev.herd.ipc.HandoffClient;
 import dev.herd.ipc.Message;
 import io.netty.channel.EventLoopGroup;
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The worker's side of {@code --balance least-busy} (and of {@code reuseport}, whose orphaned
  * slots the master serves the same way): one handoff connection per listener, whose descriptors
- * become connections of this worker's HTTP server, and the load reports the master balances by.
+ * become connections of this worker's engine, and the load reports the master balances by.
  */
 final class Handoffs {
 
@@ -33,29 +33,31 @@ final class Handoffs {
     // Confined to the control event loop, where the reporter runs.
     private Message.Load lastReport;
 
-    private Handoffs(List<HandoffClient> clients, AtomicLong received, EventLoopGroup controlLoop, HttpServer server) {
+    private Handoffs(List<HandoffClient> clients, AtomicLong received, EventLoopGroup controlLoop, Engine engine) {
         this.clients = clients;
         this.received = received;
-        this.reporter = controlLoop.scheduleAtFixedRate(() -> report(server), 0, REPORT_MILLIS, TimeUnit.MILLISECONDS);
+        this.reporter = controlLoop.scheduleAtFixedRate(() -> report(engine), 0, REPORT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     static Handoffs open(EventLoopGroup controlLoop, Path controlSocket, long pid, List<BindAddress> addresses,
-                         HttpServer server) throws InterruptedException {
+                         Engine engine) throws InterruptedException {
         AtomicLong received = new AtomicLong();
+        EventLoopGroup loops = engine.handoffLoops() == null ? controlLoop : engine.handoffLoops();
         List<HandoffClient> clients = new ArrayList<>();
         for (int listener = 0; listener < addresses.size(); listener++) {
             BindAddress address = addresses.get(listener);
-            // On the server's own loops: each connection is then served on the loop that received it.
-            clients.add(HandoffClient.connect(server.eventLoops(), controlSocket, pid, listener, fd -> {
-                server.adopt(fd, address);
+            // On the engine's own loops if it has them: each connection is then served on the loop
+            // that received it.
+            clients.add(HandoffClient.connect(loops, controlSocket, pid, listener, fd -> {
+                engine.adopt(fd, address);
                 received.incrementAndGet();
             }));
         }
-        return new Handoffs(clients, received, controlLoop, server);
+        return new Handoffs(clients, received, controlLoop, engine);
     }
 
-    private void report(HttpServer server) {
-        Message.Load load = new Message.Load(server.connections(), server.inFlight(), received.get());
+    private void report(Engine engine) {
+        Message.Load load = new Message.Load(engine.connections(), engine.inFlight(), received.get());
         if (!load.equals(lastReport)) {
             lastReport = load;
             clients.getFirst().send(load);

@@ -1,7 +1,6 @@
 package dev.herd.worker;
 
-import dev.herd.exec.ExecutionModel;
-import dev.herd.http.HttpServer;
+import dev.herd.engine.Engine;
 import dev.herd.ipc.ControlClient;
 import dev.herd.ipc.Message;
 
@@ -12,22 +11,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Sends the master proof of life. Each beat first sends a probe through every event loop and
- * then through the execution model; only when the probe comes back is the heartbeat sent. A
+ * Sends the master proof of life. Each beat first sends a probe through the engine (its event
+ * loops, then the threads that run requests); only when the probe comes back is the heartbeat sent. A
  * worker whose loops or handler threads are stuck therefore goes quiet, and the master kills it
  * after {@code --timeout}. Runs on its own daemon thread, which only waits.
  */
 final class Heartbeat implements Runnable {
 
-    private final HttpServer server;
-    private final ExecutionModel model;
+    private final Engine engine;
     private final ControlClient control;
     private final Recycler recycler;
     private final Duration interval;
 
-    Heartbeat(HttpServer server, ExecutionModel model, ControlClient control, Recycler recycler, Duration interval) {
-        this.server = server;
-        this.model = model;
+    Heartbeat(Engine engine, ControlClient control, Recycler recycler, Duration interval) {
+        this.engine = engine;
         this.control = control;
         this.recycler = recycler;
         this.interval = interval;
@@ -50,11 +47,11 @@ final class Heartbeat implements Runnable {
     public void run() {
         try {
             while (true) {
-                CompletableFuture<Void> probe = server.probeLoops().thenCompose(ignored -> model.probe());
+                CompletableFuture<Void> probe = engine.probe();
                 awaitPatiently(probe);
-                long requests = server.requests();
-                control.send(new Message.Heartbeat(requests, server.inFlight(), server.connections(),
-                        server.streams(), server.webSockets()));
+                long requests = engine.requests();
+                control.send(new Message.Heartbeat(requests, engine.inFlight(), engine.connections(),
+                        engine.streams(), engine.webSockets()));
                 String retire = recycler.retireReason(requests);
                 if (retire != null) {
                     control.send(new Message.Retire(retire));

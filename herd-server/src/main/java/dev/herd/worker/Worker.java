@@ -2,16 +2,13 @@ package dev.herd.worker;
 
 import dev.herd.ExitCodes;
 import dev.herd.api.WorkerInfo;
-import dev.herd.app.AppInstance;
 import dev.herd.app.AppLoadException;
-import dev.herd.app.AppLoader;
 import dev.herd.config.Balance;
 import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
 import dev.herd.config.InvalidSettingException;
-import dev.herd.exec.ExecutionModel;
-import dev.herd.http.HttpOptions;
-import dev.herd.http.HttpServer;
+import dev.herd.engine.Engine;
+import dev.herd.engine.Engines;
 import dev.herd.ipc.ControlClient;
 import dev.herd.ipc.Message;
 import dev.herd.logging.HerdLogging;
@@ -91,68 +88,53 @@ final class Worker {
                 config.balance() == Balance.LEAST_BUSY ? 0 : addresses.size()).get();
         log.debug("boot: configuration and {} listeners after {} ms", fds.size(), sinceStart());
 
-        AppInstance app = AppLoader.load(AppLoader.classLoader(config.appJar()),
-                AppLoader.effectiveClassName(config.app()));
-        ExecutionModel model = ExecutionModel.create(config, app);
-        try {
-            app.lifecycle().started(new WorkerInfo(pid, index, generation, model.name()));
-        } catch (Exception e) {
-            throw new AppLoadException("the app's started() hook failed: " + e, e);
-        }
+        Engine engine = Engines.start(config, new WorkerInfo(pid, index, generation, config.workerClass().toString()));
         log.debug("boot: app started after {} ms", sinceStart());
-        HttpServer server = HttpServer.start(config.ioThreads(), model, HttpOptions.from(config));
         for (int i = 0; i < fds.size(); i++) {
-            server.listen(fds.get(i), addresses.get(i));
+            engine.listen(fds.get(i), addresses.get(i));
         }
         Handoffs handoffs = config.balance() == Balance.SHARED ? null
-                : Handoffs.open(controlLoop, controlSocket, pid, addresses, server);
+                : Handoffs.open(controlLoop, controlSocket, pid, addresses, engine);
         long bootMillis = sinceStart();
         control.send(new Message.Ready(bootMillis));
-        log.debug("serving {} on {} with {} model", app.className(), welcome.listeners(), model.name());
+        log.debug("serving {} on {}", engine.describe(), welcome.listeners());
         Recycler recycler = new Recycler(config.maxRequests(), config.maxRequestsJitter(), config.maxHeapAfterGcMiB());
-        new Heartbeat(server, model, control, recycler, Heartbeat.intervalFor(config.timeout())).start();
+        new Heartbeat(engine, control, recycler, Heartbeat.intervalFor(config.timeout())).start();
 
         while (true) {
             switch (inbox.take()) {
                 case Message.Stop stop -> {
-                    return drain(server, handoffs, model, app, Duration.ofMillis(stop.graceMillis()));
+                    return drain(engine, handoffs, Duration.ofMillis(stop.graceMillis()));
                 }
                 case Message.StopAccepting stopAccepting -> {
                     log.warn("the master gave up on this worker: accepting no more connections");
-                    server.stopAccepting();
+                    engine.stopAccepting();
                 }
                 case Message.ReopenLogs reopen -> {
                     HerdLogging.reopen();
-                    server.reopenLogs();
+                    engine.reopenLogs();
                 }
                 case Message other -> log.warn("ignoring unexpected control message {}", other);
             }
         }
     }
 
-    /** Graceful stop: no new connections, finish what is in flight, then the app's stopping hook. */
-    private int drain(HttpServer server, Handoffs handoffs, ExecutionModel model, AppInstance app, Duration grace)
-            throws InterruptedException {
+    /** Graceful stop: no new connections, finish what is in flight, then the app's stop hooks. */
+    private int drain(Engine engine, Handoffs handoffs, Duration grace) throws InterruptedException {
         long deadline = System.nanoTime() + grace.toNanos();
-        server.drain();
+        engine.drain();
         if (handoffs != null && !handoffs.awaitClosed(grace)) {
             log.warn("the master did not close the handoff connections within {} ms", grace.toMillis());
         }
-        boolean clean = server.awaitConnectionsClosed(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        boolean clean = engine.awaitConnectionsClosed(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (!clean) {
             log.warn("graceful timeout: {} requests still in flight after {} ms; closing them",
-                    server.inFlight(), grace.toMillis());
-        }
-        model.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-        try {
-            app.lifecycle().stopping();
-        } catch (Exception e) {
-            log.warn("the app's stopping() hook failed", e);
+                    engine.inFlight(), grace.toMillis());
         }
         if (handoffs != null) {
             handoffs.close();
         }
-        server.shutdown();
+        engine.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         return ExitCodes.OK;
     }
 

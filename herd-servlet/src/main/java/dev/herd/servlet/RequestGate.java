@@ -1,0 +1,113 @@
+package dev.herd.servlet;
+
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * How many threads run the app at once: 1 under {@code sync}, {@code --threads} under
+ * {@code threads}, {@code --max-concurrency} (or no limit) under {@code virtual}. Jetty's pool
+ * has a few more threads than that for its own selectors and I/O, so the execution model is
+ * enforced here rather than by the pool's size. A request past the limit waits in a queue
+ * without holding a thread, and runs when a thread leaves the app: a request the app suspends
+ * ({@code startAsync}, Jersey's {@code @Suspended}) gives its place back when its thread returns,
+ * as that thread is free again.
+ *
+ * <p>The heartbeat's probe queues here like a request ({@link #probe}), so a worker whose app
+ * threads are all stuck stops beating and the master replaces it, as with herd's own models.
+ */
+final class RequestGate extends Handler.Wrapper {
+
+    private final int limit;
+    private final Executor executor;
+    // Guarded by this.
+    private final Queue<Runnable> waiting = new ArrayDeque<>();
+    private int running;
+
+    /**
+     * @param limit    threads in the app at once; 0: no limit
+     * @param executor where a queued request runs once its turn comes (the model's threads)
+     */
+    RequestGate(int limit, Executor executor) {
+        this.limit = limit;
+        this.executor = executor;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (limit == 0) {
+            return super.handle(request, response, callback);
+        }
+        synchronized (this) {
+            if (running >= limit) {
+                waiting.add(() -> runQueued(request, response, callback));
+                return true;
+            }
+            running++;
+        }
+        try {
+            return super.handle(request, response, callback);
+        } finally {
+            release();
+        }
+    }
+
+    private void runQueued(Request request, Response response, Callback callback) {
+        try {
+            if (!super.handle(request, response, callback)) {
+                Response.writeError(request, response, callback, 404);
+            }
+        } catch (Throwable failure) {
+            Response.writeError(request, response, callback, failure);
+        } finally {
+            release();
+        }
+    }
+
+    /** Hands the place to the next in line, or frees it. */
+    private void release() {
+        Runnable next;
+        synchronized (this) {
+            next = waiting.poll();
+            if (next == null) {
+                running--;
+            }
+        }
+        if (next != null) {
+            executor.execute(next);
+        }
+    }
+
+    /** Completes once a task has had its turn on the app's threads, behind the requests waiting now. */
+    CompletableFuture<Void> probe() {
+        CompletableFuture<Void> passed = new CompletableFuture<>();
+        if (limit == 0) {
+            executor.execute(() -> passed.complete(null));
+            return passed;
+        }
+        Runnable task = () -> {
+            passed.complete(null);
+            release();
+        };
+        synchronized (this) {
+            if (running >= limit) {
+                waiting.add(task);
+                return passed;
+            }
+            running++;
+        }
+        executor.execute(task);
+        return passed;
+    }
+
+    /** Requests waiting for a thread now. */
+    synchronized int waiting() {
+        return waiting.size();
+    }
+}
