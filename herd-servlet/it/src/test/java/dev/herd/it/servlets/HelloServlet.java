@@ -1,0 +1,59 @@
+package dev.herd.it.servlets;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A plain servlet served with {@code --servlet}: what the supervision tests need to see of a
+ * worker (its pid, a request that sleeps, the client as the servlet sees it, a body, a session).
+ */
+public class HelloServlet extends HttpServlet {
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setContentType("text/plain");
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        switch (path) {
+            case "/sleep" -> {
+                long millis = Long.parseLong(request.getParameter("ms"));
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    response.setStatus(500);
+                    response.getWriter().print("interrupted after less than " + millis + " ms");
+                    return;
+                }
+                response.getWriter().print("slept " + millis);
+            }
+            case "/client" -> response.getWriter().print(request.getRemoteAddr() + " " + request.getScheme()
+                    + " " + request.isSecure());
+            case "/session" -> {
+                HttpSession session = request.getSession();
+                Integer visits = (Integer) session.getAttribute("visits");
+                visits = visits == null ? 1 : visits + 1;
+                session.setAttribute("visits", visits);
+                response.getWriter().print("visits " + visits);
+            }
+            case "/thread" -> response.getWriter().print(Thread.currentThread().isVirtual() ? "virtual" : "platform");
+            default -> response.getWriter().print(ProcessHandle.current().pid());
+        }
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long size = 0;
+        try (InputStream body = request.getInputStream()) {
+            byte[] buffer = new byte[8192];
+            for (int n; (n = body.read(buffer)) > 0; ) {
+                size += n;
+            }
+        }
+        response.setContentType("text/plain");
+        response.getWriter().print("read " + size);
+    }
+}
