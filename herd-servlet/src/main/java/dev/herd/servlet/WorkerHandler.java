@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,10 +53,7 @@ final class WorkerHandler extends Handler.Wrapper {
         EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
         inFlight.incrementAndGet();
         busy.add(endPoint);
-        Exchange exchange = new Exchange(callback, endPoint);
-        if (draining) {
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        }
+        Exchange exchange = new Exchange(callback, endPoint, response);
         int refusal = refusal(request);
         if (refusal != 0) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
@@ -68,7 +66,7 @@ final class WorkerHandler extends Handler.Wrapper {
         }
         exchange.thread = Thread.currentThread();
         try {
-            if (!super.handle(request, response, exchange)) {
+            if (!super.handle(request, new DrainAware(request, response), exchange)) {
                 Response.writeError(request, response, exchange, HttpStatus.NOT_FOUND_404);
             }
         } catch (Throwable failure) {
@@ -97,7 +95,10 @@ final class WorkerHandler extends Handler.Wrapper {
         return 0;
     }
 
-    /** From now on every response asks the client to close; returns the connections idle now. */
+    /**
+     * From now on every response not yet started asks the client to close: the header goes in
+     * as the response commits, on the thread that writes it (see {@link DrainAware}).
+     */
     void drain() {
         draining = true;
     }
@@ -117,17 +118,23 @@ final class WorkerHandler extends Handler.Wrapper {
     /** One request's way through: completes exactly once, whoever finishes first (the app or the timer). */
     private final class Exchange extends Callback.Nested {
         private final EndPoint endPoint;
+        private final Response response;
         private final AtomicBoolean done = new AtomicBoolean();
         volatile Thread thread;
         volatile Scheduler.Task timer;
 
-        Exchange(Callback callback, EndPoint endPoint) {
+        Exchange(Callback callback, EndPoint endPoint, Response response) {
             super(callback);
             this.endPoint = endPoint;
+            this.response = response;
         }
 
         @Override
         public void succeeded() {
+            // A response with no body commits here, after its last write.
+            if (draining && !response.isCommitted()) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
             if (finish()) {
                 super.succeeded();
             }
@@ -159,12 +166,28 @@ final class WorkerHandler extends Handler.Wrapper {
             if (done.get() || response.isCommitted()) {
                 return;
             }
+            // The 503 first: once it is committed, what the interrupted app writes is refused.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            Response.writeError(request, response, this, HttpStatus.SERVICE_UNAVAILABLE_503, "request timeout");
             Thread running = thread;
             if (running != null) {
                 running.interrupt();
             }
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            Response.writeError(request, response, this, HttpStatus.SERVICE_UNAVAILABLE_503, "request timeout");
+        }
+    }
+
+    /** The app's response, which asks the client to close when it commits during a drain. */
+    private final class DrainAware extends Response.Wrapper {
+        DrainAware(Request request, Response response) {
+            super(request, response);
+        }
+
+        @Override
+        public void write(boolean last, ByteBuffer content, Callback callback) {
+            if (draining && !isCommitted()) {
+                getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+            super.write(last, content, callback);
         }
     }
 }
