@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentMap;
  * line shape, a level, and a file or stderr; Logback did that and cost each worker JVM about
  * 100 ms of its boot (measured: 94-135 ms to the first logger, mostly class loading and
  * configuration), which every worker paid at every spawn. The level comes from
- * {@code herd.log.level} (default info); Netty's own loggers log warnings and errors only.
+ * {@code herd.log.level} (default info); Netty's and Jetty's own loggers log warnings and errors only.
  */
 public final class HerdLogging implements SLF4JServiceProvider {
 
@@ -34,10 +34,10 @@ public final class HerdLogging implements SLF4JServiceProvider {
         output = LogOutput.fromSystemProperties();
         current = output;
         Level level = parse(System.getProperty("herd.log.level", "info"));
-        Level netty = level.toInt() > Level.WARN.toInt() ? level : Level.WARN;
+        Level quiet = level.toInt() > Level.WARN.toInt() ? level : Level.WARN;
         ConcurrentMap<String, HerdLogger> byName = new ConcurrentHashMap<>();
         loggers = name -> byName.computeIfAbsent(name,
-                n -> new HerdLogger(n, n.startsWith("io.netty") ? netty : level, output));
+                n -> new HerdLogger(n, isEngine(n) ? quiet : level, output));
     }
 
     @Override
@@ -66,6 +66,14 @@ public final class HerdLogging implements SLF4JServiceProvider {
         if (output != null) {
             output.reopen();
         }
+    }
+
+    /**
+     * Netty's and Jetty's loggers, which log warnings and errors only unless herd's level is
+     * debug or trace: their start and stop lines repeat what herd says about its workers.
+     */
+    private static boolean isEngine(String name) {
+        return name.startsWith("io.netty") || name.startsWith("org.eclipse.jetty");
     }
 
     static Level parse(String text) {

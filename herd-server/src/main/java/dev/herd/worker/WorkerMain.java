@@ -2,6 +2,7 @@ package dev.herd.worker;
 
 import dev.herd.ExitCodes;
 import dev.herd.JvmDefaults;
+import dev.herd.logging.JulBridge;
 
 import java.nio.file.Path;
 
@@ -29,6 +30,7 @@ public final class WorkerMain {
         int generation = Integer.parseInt(System.getenv(ENV_GENERATION));
         System.setProperty("herd.role", "worker " + index);
         System.setProperty("herd.pid", Long.toString(ProcessHandle.current().pid()));
+        JulBridge.install();
         int status = new Worker(Path.of(socket), index, generation).run();
         System.exit(status);
     }
