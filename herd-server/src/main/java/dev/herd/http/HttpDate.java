@@ -1,10 +1,9 @@
 package dev.herd.http;
 
+import dev.herd.http.files.HttpDates;
 import io.netty.util.AsciiString;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The {@code Date} header value, formatted at most once per second and shared by every loop;
@@ -25,8 +24,8 @@ final class HttpDate {
         long second = millis / 1000;
         Cached c = cached;
         if (c.second() != second) {
-            c = new Cached(second, AsciiString.cached(DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                    Instant.ofEpochSecond(second).atOffset(ZoneOffset.UTC))));
+            // IMF-fixdate (two-digit day); the JDK's RFC 1123 formatter writes "2 Dec" on the 2nd.
+            c = new Cached(second, AsciiString.cached(HttpDates.format(Instant.ofEpochSecond(second))));
             cached = c;
         }
         return c.text();
