@@ -78,6 +78,23 @@ public final class AppLoader {
         }
     }
 
+    /**
+     * A class loader for an app that needs nothing of herd's (the JDK's HttpServer API is in the
+     * JDK): it sees the JDK and its own jar (and the jars its manifest names) only, so its
+     * libraries never meet herd's (its Jackson is its own).
+     */
+    public static ClassLoader isolatedClassLoader(String appJar) throws AppLoadException {
+        Path path = Path.of(appJar);
+        if (!Files.isReadable(path)) {
+            throw new AppLoadException("--app-jar: cannot read " + appJar);
+        }
+        try {
+            return new URLClassLoader("app", new URL[]{path.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        } catch (MalformedURLException e) {
+            throw new AppLoadException("--app-jar: bad path " + appJar);
+        }
+    }
+
     private static Class<?> find(ClassLoader loader, String className, boolean initialize) throws AppLoadException {
         Class<?> type;
         try {

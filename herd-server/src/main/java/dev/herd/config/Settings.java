@@ -254,6 +254,15 @@ public final class Settings {
             "A servlet class (jakarta.servlet.Servlet) from --app-jar to serve without a WAR, mapped to /* on"
                     + " an embedded Jetty in each worker.");
 
+    public static final Setting<String> MAIN = declare(
+            "main", null, Section.APP, ValueType.STRING, "", v -> v.isEmpty()
+                    || v.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*") ? null
+                    : "must be a class name, got '" + v + "'",
+            "An app written against the JDK's com.sun.net.httpserver: the class in --app-jar whose main"
+                    + " each worker runs. The HttpServer it creates is herd's: its address is replaced by herd's"
+                    + " listeners, its contexts are served in the --worker-class model (sync, threads or"
+                    + " virtual).");
+
     public static final Setting<String> CONTEXT_PATH = declare(
             "context-path", null, Section.APP, ValueType.STRING, "/", v -> v.startsWith("/") && !v.contains(" ")
                     ? null : "must start with /, got '" + v + "'",

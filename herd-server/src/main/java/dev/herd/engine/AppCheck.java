@@ -27,11 +27,27 @@ public final class AppCheck {
     }
 
     public static void check(Config config) throws AppLoadException {
-        if (AppKind.of(config) == AppKind.HERD) {
-            AppLoader.check(config.appJar(), AppLoader.effectiveClassName(config.app()), config.workerClass());
-            return;
+        switch (AppKind.of(config)) {
+            case HERD -> AppLoader.check(config.appJar(), AppLoader.effectiveClassName(config.app()),
+                    config.workerClass());
+            case JDK_HTTP -> checkJdkHttpApp(config);
+            case SERVLET -> checkServletApp(config);
         }
-        checkServletApp(config);
+    }
+
+    private static void checkJdkHttpApp(Config config) throws AppLoadException {
+        String main = config.get(Settings.MAIN);
+        if (!config.app().isBlank()) {
+            throw new AppLoadException("give either an app (" + config.app() + ") or --main " + main + ", not both");
+        }
+        if (config.workerClass() == WorkerClass.ASYNC) {
+            throw new AppLoadException("--main apps run under --worker-class sync, threads or virtual, not async:"
+                    + " the JDK's HttpExchange reads and writes with blocking streams");
+        }
+        if (config.appJar().isBlank()) {
+            throw new AppLoadException("--main " + main + " needs --app-jar, the jar or classes folder holding it");
+        }
+        requireClassFile(config.appJar(), main);
     }
 
     private static void checkServletApp(Config config) throws AppLoadException {
@@ -44,6 +60,9 @@ public final class AppCheck {
                 throw new AppLoadException("servlet apps listen on TCP addresses only; " + bind
                         + " is a unix socket (put the proxy on a loopback TCP port instead)");
             }
+        }
+        if (!config.get(Settings.MAIN).isEmpty()) {
+            throw new AppLoadException("give either a servlet app or --main " + config.get(Settings.MAIN) + ", not both");
         }
         servletJar();
         String servlet = config.get(Settings.SERVLET);

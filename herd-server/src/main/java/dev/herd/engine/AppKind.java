@@ -8,11 +8,14 @@ import java.nio.file.Path;
 
 /**
  * What kind of app a configuration names, which decides the engine its workers run: an app
- * class written against herd-api, or a servlet app (a WAR file, an exploded WAR folder, or a
- * servlet class given with {@code --servlet}).
+ * class written against herd-api, an app on the JDK's HttpServer API ({@code --main}), or a
+ * servlet app (a WAR file, an exploded WAR folder, or a servlet class given with
+ * {@code --servlet}).
  */
 public enum AppKind {
     HERD("herd"),
+    /** An app on the JDK's HttpServer API, run by its {@code main}: served by herd's own engine. */
+    JDK_HTTP("herd"),
     SERVLET("servlet");
 
     private final String engine;
@@ -30,7 +33,7 @@ public enum AppKind {
         if (!config.get(Settings.SERVLET).isEmpty() || isWebApp(config.app())) {
             return SERVLET;
         }
-        return HERD;
+        return config.get(Settings.MAIN).isEmpty() ? HERD : JDK_HTTP;
     }
 
     /** A WAR file or an exploded WAR folder: a path ending in .war, or a folder. */

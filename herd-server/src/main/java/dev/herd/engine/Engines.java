@@ -14,7 +14,7 @@ public final class Engines {
 
     public static Engine start(Config config, WorkerInfo worker) throws Exception {
         AppKind kind = AppKind.of(config);
-        if (kind == AppKind.HERD) {
+        if (kind.engine().equals("herd")) {
             return HerdEngine.start(config, worker);
         }
         return provider(kind).start(config, worker);

@@ -9,6 +9,7 @@ import dev.herd.config.Config;
 import dev.herd.exec.ExecutionModel;
 import dev.herd.http.HttpOptions;
 import dev.herd.http.HttpServer;
+import dev.herd.jdkhttp.JdkHttpApp;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +35,10 @@ public final class HerdEngine implements Engine {
         this.server = server;
     }
 
-    /** Loads the app, runs its started hook, and starts the event loops. */
+    /** Loads the app (or runs a JDK HttpServer app's main), runs its started hook, and starts the event loops. */
     public static HerdEngine start(Config config, WorkerInfo worker) throws Exception {
-        AppInstance app = AppLoader.load(AppLoader.classLoader(config.appJar()),
-                AppLoader.effectiveClassName(config.app()));
+        AppInstance app = AppKind.of(config) == AppKind.JDK_HTTP ? JdkHttpApp.boot(config)
+                : AppLoader.load(AppLoader.classLoader(config.appJar()), AppLoader.effectiveClassName(config.app()));
         ExecutionModel model = ExecutionModel.create(config, app);
         try {
             app.lifecycle().started(new WorkerInfo(worker.pid(), worker.index(), worker.generation(), model.name()));

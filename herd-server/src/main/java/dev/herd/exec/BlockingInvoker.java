@@ -31,6 +31,10 @@ final class BlockingInvoker {
      * InterruptedException (or whatever it ends with) is dropped by the sink.
      */
     void invoke(Request request, ResponseSink sink) {
+        if (app.exchangeHandler() != null) {
+            app.exchangeHandler().handle(request, sink);
+            return;
+        }
         try {
             Response response = app.handler() != null ? app.handler().handle(request)
                     : app.asyncHandler().handleAsync(request, asyncContext).toCompletableFuture().get();

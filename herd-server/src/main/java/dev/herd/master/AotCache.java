@@ -51,7 +51,7 @@ final class AotCache {
      * setting is off, or while the cache is being made (whose making this may start).
      */
     List<String> workerOptions(Config config) {
-        if (config.aotCache().isBlank() || AppKind.of(config) == AppKind.SERVLET) {
+        if (config.aotCache().isBlank() || AppKind.of(config) != AppKind.HERD) {
             return List.of();
         }
         Path file = file(config);

@@ -121,19 +121,19 @@ public final class Master {
         Runtime.getRuntime().addShutdownHook(new Thread(workers::killAll, "herd-master-exit"));
         log.info("master pid={} listening on {} with {} {} workers; control socket {}", pid, listenAddresses(),
                 targetWorkers, config.workerClass().name().toLowerCase(Locale.ROOT), socket);
-        if (AppKind.of(config) == AppKind.SERVLET) {
-            warnAboutServletApp();
+        if (AppKind.of(config) != AppKind.HERD) {
+            warnAboutForeignApp(AppKind.of(config));
         }
     }
 
-    /** What a servlet app loses by running in several processes, said once at start. */
-    private void warnAboutServletApp() {
-        if (targetWorkers > 1) {
+    /** What an app not written for herd loses, said once at start. */
+    private void warnAboutForeignApp(AppKind kind) {
+        if (kind == AppKind.SERVLET && targetWorkers > 1) {
             log.warn("servlet app on {} workers: an HttpSession lives in the one worker that made it, and the"
                     + " next request may reach another (sticky sessions or one worker keep them)", targetWorkers);
         }
         if (!config.aotCache().isBlank()) {
-            log.warn("--aot-cache is not used for servlet apps yet; their workers start without it");
+            log.warn("--aot-cache is not used for servlet and --main apps yet; their workers start without it");
         }
     }
 
