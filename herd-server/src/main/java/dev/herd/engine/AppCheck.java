@@ -47,7 +47,7 @@ public final class AppCheck {
         if (config.appJar().isBlank()) {
             throw new AppLoadException("--main " + main + " needs --app-jar, the jar or classes folder holding it");
         }
-        requireClassFile(config.appJar(), main);
+        requireClassFile(config.appJar(), main, "main class");
     }
 
     private static void checkServletApp(Config config) throws AppLoadException {
@@ -74,7 +74,7 @@ public final class AppCheck {
             if (config.appJar().isBlank()) {
                 throw new AppLoadException("--servlet " + servlet + " needs --app-jar, the jar or classes folder holding it");
             }
-            requireClassFile(config.appJar(), servlet);
+            requireClassFile(config.appJar(), servlet, "servlet class");
             return;
         }
         Path war = Path.of(app);
@@ -98,14 +98,14 @@ public final class AppCheck {
     }
 
     /** The class's file is in the jar; loading it would need the servlet API, which the master does not have. */
-    private static void requireClassFile(String appJar, String className) throws AppLoadException {
+    private static void requireClassFile(String appJar, String className, String what) throws AppLoadException {
         Path jar = Path.of(appJar);
         if (!Files.isReadable(jar)) {
             throw new AppLoadException("--app-jar: cannot read " + appJar);
         }
         try (URLClassLoader loader = new URLClassLoader(new URL[]{jar.toUri().toURL()}, null)) {
             if (loader.findResource(className.replace('.', '/') + ".class") == null) {
-                throw new AppLoadException("servlet class " + className + " not found in " + appJar);
+                throw new AppLoadException(what + " " + className + " not found in " + appJar);
             }
         } catch (IOException e) {
             throw new AppLoadException("--app-jar: cannot read " + appJar + ": " + e.getMessage());
