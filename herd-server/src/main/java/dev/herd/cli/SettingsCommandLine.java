@@ -3,6 +3,7 @@ package dev.herd.cli;
 import dev.herd.config.Section;
 import dev.herd.config.Setting;
 import dev.herd.config.Settings;
+import dev.herd.config.ValueType;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,8 +59,9 @@ final class SettingsCommandLine {
         for (Setting<?> setting : Settings.all()) {
             List<String> raw = setting.positional()
                     ? positionalValues(parsed, setting)
-                    : parsed.hasMatchedOption(setting.flag())
-                    ? parsed.matchedOption(setting.flag()).stringValues() : List.of();
+                    : !parsed.hasMatchedOption(setting.flag()) ? List.of()
+                    : setting.type() == ValueType.BOOL ? List.of("true")
+                    : parsed.matchedOption(setting.flag()).stringValues();
             if (!raw.isEmpty()) {
                 values.put(setting, raw);
             }
@@ -81,6 +83,15 @@ final class SettingsCommandLine {
         String[] names = setting.shortFlag() == null
                 ? new String[]{setting.flag()} : new String[]{setting.shortFlag(), setting.flag()};
         String fallback = setting.format(setting.fallback());
+        if (setting.type() == ValueType.BOOL) {
+            // A switch stands alone (--reload), as in the servers it comes from; false is the
+            // default, and the environment or the file can say so too.
+            return OptionSpec.builder(names)
+                    .type(boolean.class)
+                    .arity("0")
+                    .description(literal(setting.help() + " Env: " + setting.envName() + "."))
+                    .build();
+        }
         return OptionSpec.builder(names)
                 .paramLabel(setting.type().label())
                 .type(setting.repeatable() ? List.class : String.class)

@@ -268,6 +268,13 @@ public final class Settings {
                     ? null : "must start with /, got '" + v + "'",
             "Where a servlet app is mounted: its context path (/ for the root).");
 
+    public static final Setting<Boolean> RELOAD = declare(
+            "reload", null, Section.APP, ValueType.BOOL, false, v -> null,
+            "For development: watch the app (its WAR or exploded folder, --app-jar's jar or classes folder)"
+                    + " and reload the workers when it changes, once the changes settle for half a second. A"
+                    + " build that cannot load or boot leaves the running generation serving, and the log says"
+                    + " why.");
+
     public static final Setting<String> LOG_LEVEL = declare(
             "log-level", null, Section.LOGGING, ValueType.STRING, "info",
             v -> List.of("error", "warn", "info", "debug", "trace").contains(v) ? null

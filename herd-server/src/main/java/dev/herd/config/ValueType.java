@@ -19,6 +19,28 @@ public interface ValueType<T> {
     /** The placeholder shown in help, e.g. {@code N}. */
     String label();
 
+    /** A switch: {@code --reload} alone means true; {@code true|false} (also yes|no, 1|0) elsewhere. */
+    ValueType<Boolean> BOOL = new ValueType<>() {
+        @Override
+        public Boolean parse(String text) {
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "1", "on" -> true;
+                case "false", "no", "0", "off" -> false;
+                default -> throw new IllegalArgumentException("not true or false: '" + text + "'");
+            };
+        }
+
+        @Override
+        public String format(Boolean value) {
+            return value.toString();
+        }
+
+        @Override
+        public String label() {
+            return "BOOL";
+        }
+    };
+
     ValueType<Integer> INT = new ValueType<>() {
         @Override
         public Integer parse(String text) {

@@ -12,6 +12,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.ZipFile;
 
 /**
  * The master's look at the app before any worker starts (serve, reload, check-config): every
@@ -84,6 +85,12 @@ public final class AppCheck {
             }
         } else if (!Files.isRegularFile(war) || !Files.isReadable(war)) {
             throw new AppLoadException("cannot read the WAR " + app);
+        } else {
+            try (ZipFile zip = new ZipFile(war.toFile())) {
+                zip.size();
+            } catch (IOException e) {
+                throw new AppLoadException(app + " is not a WAR: not a zip archive (" + e.getMessage() + ")");
+            }
         }
     }
 

@@ -58,6 +58,9 @@ public final class Master {
     private int generation = 1;
     private int targetWorkers;
     private Reload reload;
+    /** {@code --reload}: what changed and still waits for its reload; null when nothing does. */
+    private String appChanged;
+    private AppWatcher appWatcher;
     private int bootFailuresInARow;
     private long stopDeadlineNanos;
     private EventLoopGroup loop;
@@ -90,6 +93,7 @@ public final class Master {
                 Watchdog.destroyDue(workers, System.nanoTime());
                 spawnMissingWorkers();
                 advanceReload();
+                reloadChangedApp();
                 announceReady();
                 finishStop();
             }
@@ -121,19 +125,10 @@ public final class Master {
         Runtime.getRuntime().addShutdownHook(new Thread(workers::killAll, "herd-master-exit"));
         log.info("master pid={} listening on {} with {} {} workers; control socket {}", pid, listenAddresses(),
                 targetWorkers, config.workerClass().name().toLowerCase(Locale.ROOT), socket);
-        if (AppKind.of(config) != AppKind.HERD) {
-            warnAboutForeignApp(AppKind.of(config));
-        }
-    }
-
-    /** What an app not written for herd loses, said once at start. */
-    private void warnAboutForeignApp(AppKind kind) {
-        if (kind == AppKind.SERVLET && targetWorkers > 1) {
-            log.warn("servlet app on {} workers: an HttpSession lives in the one worker that made it, and the"
-                    + " next request may reach another (sticky sessions or one worker keep them)", targetWorkers);
-        }
-        if (!config.aotCache().isBlank()) {
-            log.warn("--aot-cache is not used for servlet and --main apps yet; their workers start without it");
+        AppKind.startWarnings(config, targetWorkers).forEach(log::warn);
+        if (config.get(Settings.RELOAD)) {
+            appWatcher = AppWatcher.start(AppWatcher.sources(config),
+                    what -> events.add(new MasterEvent.AppChanged(what)));
         }
     }
 
@@ -158,6 +153,7 @@ public final class Master {
                     case MasterEvent.ControlMessage(ControlConnection connection, Message message) ->
                             onMessage(connection, message);
                     case MasterEvent.WorkerExited(WorkerHandle worker, int status) -> reapWorker(worker, status);
+                    case MasterEvent.AppChanged(String what) -> appChanged = what;
                 }
             } catch (RuntimeException bug) {
                 // A bug in handling one event must not take the master, and with it every worker, down.
@@ -199,6 +195,23 @@ public final class Master {
         }
         reload.done(old);
         reload = null;
+    }
+
+    /**
+     * {@code --reload}: a new generation for a changed app, once no reload is under way (a change
+     * during one waits for it to end, then reloads again with what the files are by then).
+     */
+    private void reloadChangedApp() {
+        if (appChanged == null || reload != null || state != State.RUNNING) {
+            return;
+        }
+        log.info("--reload: {} changed; reloading", appChanged);
+        appChanged = null;
+        try {
+            reload(null);
+        } catch (ControlCommands.Refused e) {
+            log.warn("--reload: {}", e.getMessage());
+        }
     }
 
     private void announceReady() {
@@ -482,6 +495,9 @@ public final class Master {
     }
 
     private void cleanUp() {
+        if (appWatcher != null) {
+            appWatcher.close();
+        }
         if (controlServer != null) {
             controlServer.close();
         }

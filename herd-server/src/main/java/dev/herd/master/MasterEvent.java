@@ -17,4 +17,8 @@ sealed interface MasterEvent {
 
     record WorkerExited(WorkerHandle worker, int status) implements MasterEvent {
     }
+
+    /** {@code --reload}: a file of the app changed and the changes settled. */
+    record AppChanged(String what) implements MasterEvent {
+    }
 }
