@@ -89,4 +89,16 @@ class ConfigResolverTest {
             assertThat(copy.get(setting)).as(setting.key()).isEqualTo(config.get(setting));
         }
     }
+
+    @Test
+    void aSwitchComesFromTheFlagTheEnvironmentOrTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertThat(ConfigResolver.resolve(Map.of(), Map.of()).get(Settings.RELOAD)).isFalse();
+        assertThat(ConfigResolver.resolve(Map.of(), Map.of(Settings.RELOAD, List.of("true"))).get(Settings.RELOAD)).isTrue();
+        assertThat(ConfigResolver.resolve(Map.of("HERD_RELOAD", "yes"), Map.of()).get(Settings.RELOAD)).isTrue();
+        java.nio.file.Files.writeString(dir.resolve("herd.toml"), "reload = true\n");
+        assertThat(new ConfigResolver(Map.of(), Map.of(), dir).resolve().get(Settings.RELOAD)).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigResolver.resolve(Map.of("HERD_RELOAD", "maybe"), Map.of()))
+                .hasMessageContaining("not true or false: 'maybe'");
+    }
 }
