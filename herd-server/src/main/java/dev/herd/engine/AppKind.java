@@ -46,9 +46,6 @@ public enum AppKind {
             warnings.add("servlet app on " + workers + " workers: an HttpSession lives in the one worker that"
                     + " made it, and the next request may reach another (sticky sessions or one worker keep them)");
         }
-        if (kind != HERD && !config.aotCache().isBlank()) {
-            warnings.add("--aot-cache is not used for servlet and --main apps yet; their workers start without it");
-        }
         return warnings;
     }
 

@@ -51,7 +51,7 @@ final class AotCache {
      * setting is off, or while the cache is being made (whose making this may start).
      */
     List<String> workerOptions(Config config) {
-        if (config.aotCache().isBlank() || AppKind.of(config) != AppKind.HERD) {
+        if (config.aotCache().isBlank()) {
             return List.of();
         }
         Path file = file(config);
@@ -84,11 +84,15 @@ final class AotCache {
         return Path.of(config.aotCache()).toAbsolutePath().resolve("worker-" + hash + ".aot");
     }
 
+    /** What the cache depends on: the workers' class path, the app's jar, a servlet app's WAR. */
     private static List<String> classPath(Config config) {
-        String classPath = System.getProperty("java.class.path");
+        String classPath = WorkerLauncher.classPath(config);
         List<String> entries = new ArrayList<>(List.of(classPath.split(File.pathSeparator)));
         if (!config.appJar().isBlank()) {
             entries.add(config.appJar());
+        }
+        if (AppKind.isWebApp(config.app())) {
+            entries.add(config.app());
         }
         return entries;
     }
@@ -152,7 +156,7 @@ final class AotCache {
         command.add("-XX:AOTCacheOutput=" + partial);
         command.add("-Dherd.log.level=warn");
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(WorkerLauncher.classPath(config));
         command.add(TrainingRun.class.getName());
         config.toText().forEach((key, value) -> command.add(key + "=" + value));
         return command;

@@ -3,14 +3,11 @@ package dev.herd.worker;
 import dev.herd.ExitCodes;
 import dev.herd.JvmDefaults;
 import dev.herd.api.WorkerInfo;
-import dev.herd.app.AppInstance;
-import dev.herd.app.AppLoader;
 import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
 import dev.herd.config.Settings;
-import dev.herd.exec.ExecutionModel;
-import dev.herd.http.HttpOptions;
-import dev.herd.http.HttpServer;
+import dev.herd.engine.Engine;
+import dev.herd.engine.Engines;
 import dev.herd.http.ListenSocket;
 import dev.herd.ipc.ControlClient;
 import dev.herd.ipc.ControlConnection;
@@ -39,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The AOT cache's training run (JDK 25, JEP 514): the master starts this JVM with
  * {@code -XX:AOTCacheOutput} and the workers' options; it boots the app and the execution model
- * the way a worker does, serves a few hundred requests over loopback through the real HTTP
+ * the way a worker does (with the app's engine: herd's HTTP, or Jetty for a servlet app), serves a few hundred requests over loopback through the real HTTP
  * pipeline, round-trips the control messages, and exits, and the JVM then writes the cache of
  * every class it loaded and linked. Workers started with that cache skip most of their class
  * loading. It never serves anyone: its socket is its own, on an ephemeral loopback port. The
@@ -89,21 +86,17 @@ public final class TrainingRun {
         EventLoopGroup binder = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         ListenSocket socket = ListenSocket.bind(binder, new BindAddress("127.0.0.1", 0), 16, "0600");
         controlConversation(config, binder, socket.fd());
-        AppInstance app = AppLoader.load(AppLoader.classLoader(config.appJar()),
-                AppLoader.effectiveClassName(config.app()));
-        ExecutionModel model = ExecutionModel.create(config, app);
-        app.lifecycle().started(new WorkerInfo(ProcessHandle.current().pid(), 0, 0, model.name()));
-        HttpServer server = HttpServer.start(config.ioThreads(), model, HttpOptions.from(config));
-        server.listen(socket.fd(), socket.address());
+        // The app's own engine, as a worker starts it: herd's HTTP, or Jetty for a servlet app.
+        Engine engine = Engines.start(config.with(Settings.BIND, List.of(socket.address())),
+                new WorkerInfo(ProcessHandle.current().pid(), 0, 0, config.workerClass().toString()));
+        engine.listen(socket.fd(), socket.address());
         try {
             request(socket.address().port(), REQUESTS);
         } finally {
-            server.drain();
-            server.awaitConnectionsClosed(Duration.ofSeconds(2));
-            model.shutdown(Duration.ofSeconds(1));
-            app.lifecycle().stopping();
-            server.shutdown();
-            // The server's channel and the bound one share the descriptor, which drain closed.
+            engine.drain();
+            engine.awaitConnectionsClosed(Duration.ofSeconds(2));
+            engine.stop(Duration.ofSeconds(1));
+            // The engine's channel and the bound one share the descriptor, which drain closed.
             closeQuietly(socket);
             binder.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
