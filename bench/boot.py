@@ -1,5 +1,5 @@
 """A worker's boot and memory, with and without the JDK AOT cache herd makes (--aot-cache): see
-bench/boot.sh. For each mode it starts herd's demo app, then kills the worker SPAWNS times in a
+bench/boot.sh. For each mode it starts herd's demo app (or --app: a WAR, say), then kills the worker SPAWNS times in a
 row (the master replaces it at once) and reads each replacement's spawn-to-ready time from the
 master's ready line; then it starts WORKERS workers, puts some load through them, and reads each
 worker's RSS and PSS from /proc/PID/smaps_rollup.
@@ -7,6 +7,7 @@ worker's RSS and PSS from /proc/PID/smaps_rollup.
 import argparse
 import os
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -91,11 +92,11 @@ def boots(extra, spawns, port, logdir, name):
         herd.stop()
 
 
-def memory(extra, workers, port, logdir, name):
+def memory(extra, workers, port, logdir, name, path):
     herd = Herd(workers, port, extra, logdir, name)
     try:
         herd.wait_for(r"ready pid=\d+ listen=")
-        subprocess.run(["wrk", "-t1", "-c16", "-d2s", f"http://127.0.0.1:{port}/hello"], capture_output=True)
+        subprocess.run(["wrk", "-t1", "-c16", "-d2s", f"http://127.0.0.1:{port}{path}"], capture_output=True)
         time.sleep(0.5)
         pids = herd.ready_workers()[-workers:]
         loaded = [smaps(pid) for pid in pids if alive(pid)]
@@ -120,6 +121,8 @@ def main():
     parser.add_argument("--workers", type=int, default=3, help="workers whose memory is read (default 3)")
     parser.add_argument("--port", type=int, default=18470, help="loopback port (default 18470)")
     parser.add_argument("--jvm-opts", default="", help="--worker-jvm-opts for both modes (default: herd's)")
+    parser.add_argument("--app", default="", help="the app's arguments to herd serve, e.g. a WAR (default: the demo)")
+    parser.add_argument("--path", default="/hello", help="what the memory run's load requests (default /hello)")
     parser.error = usage_error
     args = parser.parse_args()
     if args.spawns < 1 or args.workers < 1:
@@ -127,7 +130,7 @@ def main():
 
     logdir = tempfile.mkdtemp(prefix="herd-boot-")
     cache_dir = os.path.join(logdir, "aot")
-    base = ["--worker-jvm-opts", args.jvm_opts] if args.jvm_opts else []
+    base = (["--worker-jvm-opts", args.jvm_opts] if args.jvm_opts else []) + shlex.split(args.app)
     modes = [("no cache", base), ("AOT cache", base + ["--aot-cache", cache_dir])]
     try:
         # Make the cache once, untimed: the first run trains it in the background.
@@ -139,15 +142,16 @@ def main():
         rows = []
         for name, extra in modes:
             times = boots(extra, args.spawns, args.port, logdir, "boot-" + name.replace(" ", "-"))
-            maps = memory(extra, args.workers, args.port, logdir, "mem-" + name.replace(" ", "-"))
+            maps = memory(extra, args.workers, args.port, logdir, "mem-" + name.replace(" ", "-"), args.path)
             rows.append((name, times, maps))
     finally:
         shutil.rmtree(logdir, ignore_errors=True)
 
     opts = args.jvm_opts or "herd's default"
-    print(f"Worker boot and memory, demo app, threads model; worker JVM options: {opts}; {os.cpu_count()} cores.")
+    app = args.app or "demo app"
+    print(f"Worker boot and memory, {app}, threads model; worker JVM options: {opts}; {os.cpu_count()} cores.")
     print(f"Spawn to ready: {args.spawns} replacement workers in a row (master's clock, from fork to the worker's"
-          f" Ready message). Memory: {args.workers} workers right after 2 s of /hello, and {SETTLE_S} s later,"
+          f" Ready message). Memory: {args.workers} workers right after 2 s of {args.path}, and {SETTLE_S} s later,"
           f" from /proc/PID/smaps_rollup.")
     print()
     print("| worker JVM | spawn to ready, median | min | max | RSS per worker | PSS per worker"

@@ -24,6 +24,10 @@ BENCH = os.path.dirname(os.path.abspath(__file__))
 HERD_HOME = os.path.dirname(BENCH)
 PEERS_JAR = os.path.join(BENCH, "peers", "target", "peers.jar")
 PEERS_LIB = os.path.join(BENCH, "peers", "target", "lib")
+# A Spring Web MVC WAR (a @RestController answering JSON), built by herd's own build for its tests.
+SPRING_WAR = os.path.join(HERD_HOME, "it", "apps", "spring", "target", "herd-it-spring.war")
+SERVLET = ("--app-jar", PEERS_JAR, "--servlet", "dev.herd.bench.peers.BenchServlet")
+SPRING = {"paths": {"/hello": "/greeting?name=World"}, "expected": {"/hello": '"message":"hello, World"'}}
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, the one python3-gunicorn and python3-uvicorn install into
 ENDPOINTS = ("/hello", "/cpu", "/io")
 IO_WAIT_S = 0.010
@@ -39,27 +43,34 @@ class System:
     ready_line: str = None  # a regex on its output; None: the first answer to GET /hello
     endpoints: tuple = ENDPOINTS
     env: dict = field(default_factory=dict)
+    # What each endpoint is called in this system, and what its answer holds, where they differ
+    # (the Spring MVC app answers /hello's part with its JSON /greeting).
+    paths: dict = field(default_factory=dict)
+    expected: dict = field(default_factory=dict)
+
+    def path(self, endpoint):
+        return self.paths.get(endpoint, endpoint)
 
 
 def java():
     return os.path.join(os.environ["JAVA_HOME"], "bin", "java")
 
 
-def herd(name, workers, model, threads=8, endpoints=ENDPOINTS, options=()):
+def herd(name, workers, model, threads=8, endpoints=ENDPOINTS, options=(), **more):
     return System(name, [os.path.join(HERD_HOME, "herd"), "serve", "-w", str(workers), "-k", model,
                          "--threads", str(threads), "-b", "127.0.0.1:{port}", *options],
-                  ready_line=r"ready pid=\d+ listen=", endpoints=endpoints, env={"HERD_NO_BUILD": "1"})
+                  ready_line=r"ready pid=\d+ listen=", endpoints=endpoints, env={"HERD_NO_BUILD": "1"}, **more)
 
 
-def jvm_peer(name, main_class, threads):
+def jvm_peer(name, main_class, threads, extra=(), endpoints=ENDPOINTS, **more):
     # The same worker JVM options herd uses by default, so the JVMs differ only by their code; and
     # Netty's JFR buffer events off, as every herd JVM has them (dev.herd.JvmDefaults).
     return System(name, [java(), "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                          "-XX:+UseSerialGC", "-Xms16m", "-XX:+ExitOnOutOfMemoryError", "-Xss512k",
                          "-XX:TrimNativeHeapInterval=2000", "-Dio.netty.jfr.enabled=false",
                          "-cp", PEERS_JAR + ":" + PEERS_LIB + "/*", "dev.herd.bench.peers." + main_class,
-                         "{port}", str(threads)],
-                  ready_line=r" ready port=")
+                         "{port}", str(threads), *extra],
+                  ready_line=r" ready port=", endpoints=endpoints, **more)
 
 
 def gunicorn(name, workers, threads=None):
@@ -102,6 +113,14 @@ def systems():
         gunicorn("Gunicorn gthread, 2x8", 2, threads=8),
         uvicorn("Uvicorn, 1 worker", 1),
         uvicorn("Uvicorn, 2 workers", 2),
+        # Servlets: one plain HttpServlet on herd's Jetty workers, standalone Jetty and Tomcat.
+        herd("herd servlet, 1x8", 1, "threads", options=SERVLET),
+        herd("herd servlet, 2x8", 2, "threads", options=SERVLET),
+        jvm_peer("Jetty servlet, 8 threads", "JettyPeer", 8),
+        jvm_peer("Tomcat servlet, 8 threads", "TomcatPeer", 8),
+        herd("herd Spring MVC WAR, 1x8", 1, "threads", endpoints=("/hello",), options=(SPRING_WAR,), **SPRING),
+        jvm_peer("Jetty Spring MVC WAR, 8 threads", "JettyPeer", 8, extra=(SPRING_WAR,), endpoints=("/hello",),
+                 **SPRING),
     ]
 
 
@@ -132,6 +151,15 @@ TARGETS = [
     ("/cpu herd async 2 workers vs ceiling", "herd async, 2 workers", "cpu ceiling", "/cpu", 0.95),
     ("/cpu 2 processes x 1 thread vs 1 process x 2 threads", "herd sync, 2 workers", "herd threads, 1x2", "/cpu",
      None),
+    ("/hello herd servlet 1 worker vs Jetty, same threads", "herd servlet, 1x8", "Jetty servlet, 8 threads", "/hello",
+     0.95),
+    ("/cpu herd servlet 1 worker vs Jetty, same threads", "herd servlet, 1x8", "Jetty servlet, 8 threads", "/cpu", 0.95),
+    ("/io herd servlet 1 worker vs Jetty, same threads", "herd servlet, 1x8", "Jetty servlet, 8 threads", "/io", 0.95),
+    ("/cpu herd servlet 2 workers vs Jetty", "herd servlet, 2x8", "Jetty servlet, 8 threads", "/cpu", 1.0),
+    ("/cpu herd servlet 2 workers vs Tomcat", "herd servlet, 2x8", "Tomcat servlet, 8 threads", "/cpu", 1.0),
+    ("/hello herd servlet 1 worker vs Tomcat", "herd servlet, 1x8", "Tomcat servlet, 8 threads", "/hello", None),
+    ("Spring MVC JSON: herd 1 worker vs standalone Jetty", "herd Spring MVC WAR, 1x8",
+     "Jetty Spring MVC WAR, 8 threads", "/hello", 0.95),
 ]
 
 
@@ -278,9 +306,10 @@ def smoke(chosen, env, logdir):
         problem = None
         try:
             running.wait_ready()
-            for path in ENDPOINTS:
-                answer = get(running.port, path, timeout_s=30)
-                if answer is None or answer[0] != 200 or EXPECTED_BODY[path] not in answer[1]:
+            for path in system.endpoints:
+                answer = get(running.port, system.path(path), timeout_s=30)
+                expected = system.expected.get(path, EXPECTED_BODY[path])
+                if answer is None or answer[0] != 200 or expected not in answer[1]:
                     problem = f"{path} answered {answer!r}"
                     break
         except RuntimeError as e:
@@ -309,13 +338,13 @@ def measure(chosen, args, env, logdir):
                 this_round[system.name] = {}
                 # One longer warm-up of the shared request path (JIT), then a short one per endpoint.
                 if args.system_warmup > 0:
-                    wrk(running.port, "/hello", args.connections, args.system_warmup)
+                    wrk(running.port, system.path("/hello"), args.connections, args.system_warmup)
                 for path in system.endpoints:
                     if path not in args.endpoints:
                         continue
                     if args.warmup > 0:
-                        wrk(running.port, path, args.connections, args.warmup)
-                    result = wrk(running.port, path, args.connections, args.duration)
+                        wrk(running.port, system.path(path), args.connections, args.warmup)
+                    result = wrk(running.port, system.path(path), args.connections, args.duration)
                     this_round[system.name][path] = result
                     print(f"round {round_no + 1}/{args.rounds} {system.name} {path}: {result.rps:,.0f} req/s,"
                           f" p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms"

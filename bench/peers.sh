@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# herd against Netty, Vert.x, Helidon, Gunicorn and Uvicorn in one run: builds what it needs, then
+# herd against Netty, Vert.x, Helidon, Gunicorn and Uvicorn (and, for servlets, Jetty and Tomcat) in one run: builds what it needs, then
 # bench/peers.py starts each system in turn on loopback, drives it with wrk, and prints a markdown
 # table with the ceilings and the targets' ratios (docs/benchmarks.md). Bounded: about
 # rounds x systems x endpoints x (warm-up + duration) seconds. Run it alone on the machine.
@@ -24,5 +24,11 @@ jar="$peers/target/peers.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$peers/pom.xml" "$peers/src" -newer "$jar" -print -quit)" ]; then
   echo "bench: building the JVM peers..." >&2
   (cd "$peers" && mvn -B -ntp -q package) >&2
+fi
+# The Spring MVC WAR that herd and standalone Jetty both serve: one of herd's test apps.
+war="$HERD_HOME/it/apps/spring/target/herd-it-spring.war"
+if [ ! -f "$war" ] || [ -n "$(find "$HERD_HOME/it/apps/spring/pom.xml" "$HERD_HOME/it/apps/spring/src" -newer "$war" -print -quit)" ]; then
+  echo "bench: building the Spring MVC WAR..." >&2
+  (cd "$HERD_HOME" && mvn -B -ntp -q -DskipTests -pl it/apps/spring package) >&2
 fi
 exec /usr/bin/python3 "$HERD_HOME/bench/peers.py" "$@"

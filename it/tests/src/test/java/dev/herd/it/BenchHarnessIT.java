@@ -15,8 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The benchmark harness cannot rot: {@code bench/peers.sh --smoke} starts every system it
- * compares (herd in each model, Netty, Vert.x, Helidon, Gunicorn, Uvicorn), checks one answer
- * from each endpoint, and stops it, with nothing left running. Nothing is timed here.
+ * compares (herd in each model, Netty, Vert.x, Helidon, Gunicorn, Uvicorn; herd's servlet
+ * workers, standalone Jetty and Tomcat, a Spring MVC WAR on both), checks one answer from each
+ * endpoint, and stops it, with nothing left running. Nothing is timed here. It lives with the app
+ * tests because it needs everything built: herd-servlet and the Spring WAR of it/apps.
  */
 class BenchHarnessIT {
 
@@ -24,7 +26,9 @@ class BenchHarnessIT {
     void theHarnessStartsChecksAndStopsEverySystem() throws Exception {
         List<String> systems = run("--list").lines().toList();
         assertThat(systems).contains("herd async, 1 worker", "Netty, 1 event loop", "Vert.x, 1 event loop",
-                "Helidon, 1 carrier", "Gunicorn sync, 1 worker", "Gunicorn gthread, 1x8", "Uvicorn, 1 worker");
+                "Helidon, 1 carrier", "Gunicorn sync, 1 worker", "Gunicorn gthread, 1x8", "Uvicorn, 1 worker",
+                "herd servlet, 1x8", "Jetty servlet, 8 threads", "Tomcat servlet, 8 threads",
+                "herd Spring MVC WAR, 1x8", "Jetty Spring MVC WAR, 8 threads");
 
         String output = run("--smoke");
         // The harness's own diagnostics (building the peers, ...) go to stderr; the systems to stdout.
