@@ -46,8 +46,8 @@ record JettyThreads(QueuedThreadPool pool, int appLimit, Executor appExecutor, S
     private static QueuedThreadPool pool(int max) {
         QueuedThreadPool pool = new QueuedThreadPool(max, Math.min(max, 8));
         pool.setName("herd-jetty");
-        // No threads parked in reserve for the selectors' fast path: the counts above are what runs.
-        pool.setReservedThreads(0);
+        // Jetty's own reserve stays: a reserved thread lets a selector run the request it just
+        // read and hand selecting over, instead of dispatching it. The gate still counts the app's.
         return pool;
     }
 

@@ -140,6 +140,26 @@ class JdkHttpServerIT {
     }
 
     @Test
+    void reloadPicksUpARebuiltJar(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("app.jar");
+        Files.copy(Path.of(JAR), jar);
+        // The jar's manifest names its libraries in lib/ beside it.
+        Files.createSymbolicLink(dir.resolve("lib"), Path.of(JAR).resolveSibling("lib"));
+        try (HerdProcess herd = HerdProcess.start(Map.of(), dir, "-w", "1", "--reload", "--app-jar", "app.jar",
+                "--main", "dev.herd.it.jdk.PlainMain")) {
+            long first = herd.workerPids().getFirst();
+            assertThat(herd.get("/").body()).startsWith("pid " + first);
+            Path rebuilt = dir.resolve("app.jar.tmp");
+            Files.copy(Path.of(JAR), rebuilt);
+            Files.move(rebuilt, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            herd.awaitLog(Pattern.compile("--reload: .*app\\.jar changed; reloading"), Duration.ofSeconds(10));
+            herd.awaitLog(Pattern.compile("reload done: generation 2 serves"), Duration.ofSeconds(30));
+            herd.awaitLog(Pattern.compile("pid=" + first + " exited with status 0"), Duration.ofSeconds(20));
+            assertThat(herd.get("/").body()).doesNotStartWith("pid " + first);
+        }
+    }
+
+    @Test
     void mistakesAreOneLineAndExit2OrABootFailure(@TempDir Path dir) throws Exception {
         HerdProcess.CtlResult async = HerdProcess.herd(Map.of(), HerdProcess.HOME,
                 prepend(app("PlainMain", "-k", "async", "-b", "127.0.0.1:0"), "serve"));

@@ -170,6 +170,19 @@ class ServletWorkersIT {
     }
 
     @Test
+    void anHttpSessionKeepsItsCookieOnOneWorker() throws Exception {
+        try (HerdProcess herd = HerdProcess.start(ServletApps.hello("-w", "1"))) {
+            HttpClient withCookies = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+            HttpRequest visit = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + herd.port() + "/session")).build();
+            HttpResponse<String> first = withCookies.send(visit, HttpResponse.BodyHandlers.ofString());
+            assertThat(first.body()).isEqualTo("visits 1");
+            assertThat(first.headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c).startsWith("JSESSIONID="));
+            assertThat(withCookies.send(visit, HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("visits 2");
+            assertThat(herd.log()).doesNotContain("an HttpSession lives in the one worker");
+        }
+    }
+
+    @Test
     void requestTimeoutAnswers503AndTheWorkerLives() throws Exception {
         try (HerdProcess herd = HerdProcess.start(ServletApps.hello("-w", "1", "--request-timeout", "1"))) {
             long worker = herd.workerPids().getFirst();
