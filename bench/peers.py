@@ -157,7 +157,6 @@ TARGETS = [
     ("/io herd servlet 1 worker vs Jetty, same threads", "herd servlet, 1x8", "Jetty servlet, 8 threads", "/io", 0.95),
     ("/cpu herd servlet 2 workers vs Jetty", "herd servlet, 2x8", "Jetty servlet, 8 threads", "/cpu", 1.0),
     ("/cpu herd servlet 2 workers vs Tomcat", "herd servlet, 2x8", "Tomcat servlet, 8 threads", "/cpu", 1.0),
-    ("/hello herd servlet 1 worker vs Tomcat", "herd servlet, 1x8", "Tomcat servlet, 8 threads", "/hello", None),
     ("Spring MVC JSON: herd 1 worker vs standalone Jetty", "herd Spring MVC WAR, 1x8",
      "Jetty Spring MVC WAR, 8 threads", "/hello", 0.95),
 ]
