@@ -6,6 +6,7 @@ import dev.herd.config.Config;
 import dev.herd.config.Settings;
 import dev.herd.engine.Engine;
 import dev.herd.http.AccessLog;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -79,6 +80,7 @@ final class JettyEngine implements Engine {
         JettyThreads threads = JettyThreads.of(config);
         Server server = new Server(threads.pool());
         server.setStopTimeout(0); // herd drains before stopping; stop is then quick
+        server.setErrorHandler(new CompactErrors());
 
         TrustedForwarding forwarding = new TrustedForwarding(config.forwardedAllowIps());
         HttpConfiguration httpConfig = new HttpConfiguration();
@@ -91,6 +93,9 @@ final class JettyEngine implements Engine {
         int fieldSize = config.get(Settings.LIMIT_REQUEST_FIELD_SIZE);
         httpConfig.setRequestHeaderSize((int) Math.min(Integer.MAX_VALUE - 1, line + 2L + (long) fields * (fieldSize + 2)));
         httpConfig.setPersistentConnectionsEnabled(!config.keepAlive().isZero());
+        // RFC 9112 section 3.2.2: a request in absolute form names its host in its target, and the
+        // Host field is ignored; Jetty's default refuses the two when they differ (400).
+        httpConfig.setHttpCompliance(HttpCompliance.RFC9110.with("herd", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
         httpConfig.addCustomizer(forwarding);
         HttpConnectionFactory http = new HttpConnectionFactory(httpConfig);
 
