@@ -232,6 +232,15 @@ class Running:
         return clean and group_gone(self.process.pid)
 
 
+def zombie(pid):
+    """An exited process not yet reaped (its parent gone, waiting for the container's init): it runs nothing."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def group_gone(pgid, timeout_s=10):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -239,7 +248,7 @@ def group_gone(pgid, timeout_s=10):
         for pid in os.listdir("/proc"):
             if pid.isdigit():
                 try:
-                    if os.getpgid(int(pid)) == pgid:
+                    if os.getpgid(int(pid)) == pgid and not zombie(pid):
                         alive = True
                         break
                 except ProcessLookupError:
