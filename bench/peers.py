@@ -212,8 +212,9 @@ class Running:
             time.sleep(0.05)
         raise RuntimeError(f"{self.system.name} not ready within {timeout_s} s:\n{self.output()[-2000:]}")
 
-    def stop(self, grace_s=20):
-        """SIGTERM (each system's graceful stop), then SIGKILL of its group past the grace.
+    def stop(self, grace_s=35):
+        """SIGTERM (each system's graceful stop), then SIGKILL of its group past the grace: longer
+        than Gunicorn's own 30 s graceful timeout, after which it kills a worker that did not stop.
 
         True if it went by itself and left nothing behind."""
         if self.process.poll() is None:
