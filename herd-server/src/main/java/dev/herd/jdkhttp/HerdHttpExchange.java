@@ -197,22 +197,19 @@ final class HerdHttpExchange extends HttpExchange {
         this.principal = principal;
     }
 
-    /** Whether the status and header went out: after that a failure can only cut the body. */
-    synchronized boolean responded() {
-        return sent;
-    }
-
     /** Reports the app's failure: a 500 if nothing was sent yet, else a cut body. */
     void failed(Throwable failure) {
         boolean answered;
         synchronized (this) {
             answered = sent;
             sent = true;
+            if (!answered) {
+                status = 500;
+            }
         }
         if (answered) {
             sink.cut(failure);
         } else {
-            status = 500;
             sink.fail(failure);
         }
     }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -154,13 +153,6 @@ final class AppWatcher implements AutoCloseable {
             }
         }
         return relevant;
-    }
-
-    /** The folders being watched now (for tests and the log). */
-    Set<Path> folders() {
-        synchronized (keys) {
-            return Set.copyOf(keys.values().stream().map(Watched::folder).toList());
-        }
     }
 
     @Override

@@ -153,19 +153,15 @@ final class JettyEngine implements Engine {
         }
     }
 
-    private ServerConnector connector(int acceptors) {
-        // Acceptors 0: the selector accepts, non-blocking, as herd's own workers do. A blocking
-        // accept would change the shared socket's mode for every process that holds it.
-        ServerConnector connector = new ServerConnector(server, acceptors, ioThreads, http);
-        connector.setIdleTimeout(idleMillis);
-        connector.setAcceptedTcpNoDelay(true);
-        return connector;
-    }
 
     @Override
     public void listen(int fd, BindAddress address) throws Exception {
         ServerSocketChannel channel = channels.listening(fd);
-        ServerConnector connector = connector(0);
+        // No acceptor thread: the selector accepts, non-blocking, as herd's own workers do. A
+        // blocking accept would change the shared socket's mode for every process that holds it.
+        ServerConnector connector = new ServerConnector(server, 0, ioThreads, http);
+        connector.setIdleTimeout(idleMillis);
+        connector.setAcceptedTcpNoDelay(true);
         connector.open(channel);
         listening.add(channel);
         connectors.add(connector);

@@ -105,9 +105,4 @@ final class RequestGate extends Handler.Wrapper {
         executor.execute(task);
         return passed;
     }
-
-    /** Requests waiting for a thread now. */
-    synchronized int waiting() {
-        return waiting.size();
-    }
 }
