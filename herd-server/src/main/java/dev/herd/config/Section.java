@@ -7,6 +7,7 @@ public enum Section {
     TIMEOUTS("Timeouts"),
     HTTP("HTTP"),
     APP("App"),
+    STATE("Shared state"),
     LOGGING("Logging");
 
     private final String title;

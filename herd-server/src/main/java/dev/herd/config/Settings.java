@@ -275,6 +275,35 @@ public final class Settings {
                     + " build that cannot load or boot leaves the running generation serving, and the log says"
                     + " why.");
 
+    public static final Setting<String> STATE = declare(
+            "state", null, Section.STATE, ValueType.STRING, "local", Settings::stateBackend,
+            "Where SharedState (and sessions) live. local: in the master, reached by the workers over a private"
+                    + " unix socket; survives worker crashes and reloads (and a master restart with --state-file)."
+                    + " redis://[:PASSWORD@]HOST:PORT[/DB]: a Redis server, for several hosts. See docs/state.md.");
+
+    public static final Setting<String> STATE_FILE = declare(
+            "state-file", null, Section.STATE, ValueType.STRING, "", Settings::stateFile,
+            "local state only: keep it in this file (an append-only log, compacted into a snapshot as it"
+                    + " grows), so that it survives a master restart. Empty: in memory only.");
+
+    public static final Setting<StateFsync> STATE_FSYNC = declare(
+            "state-fsync", null, Section.STATE, ValueType.choice(StateFsync.class), StateFsync.EVERYSEC, v -> null,
+            "When --state-file is forced to disk. Every change is written to the file before its caller is"
+                    + " answered, so a crash of herd loses nothing; a crash of the machine loses what was not"
+                    + " forced yet. always: before answering (nothing lost, slowest); everysec: once a second (up"
+                    + " to about a second lost); no: when the kernel writes it back (up to tens of seconds).");
+
+    public static final Setting<Long> STATE_MAX_BYTES = declare(
+            "state-max-bytes", null, Section.STATE, ValueType.BYTES, 64L << 20,
+            v -> v >= 4L << 20 ? null : "must be at least 4m, got " + v,
+            "local state only: most memory the keys and values may take (each key counts its bytes, its"
+                    + " value's and 96 more); past it the least recently used keys are evicted.");
+
+    public static final Setting<Duration> STATE_TIMEOUT = declare(
+            "state-timeout", null, Section.STATE, ValueType.SECONDS, Duration.ofSeconds(2), positiveDuration(),
+            "How long one SharedState call waits for the store before it fails with StateUnavailableException"
+                    + " (and the request, if the app lets it escape, gets a 503).");
+
     public static final Setting<String> LOG_LEVEL = declare(
             "log-level", null, Section.LOGGING, ValueType.STRING, "info",
             v -> List.of("error", "warn", "info", "debug", "trace").contains(v) ? null
@@ -329,6 +358,32 @@ public final class Settings {
             }
         }
         return null;
+    }
+
+    private static String stateBackend(String value) {
+        if (value.equals("local")) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if ("redis".equals(uri.getScheme()) && uri.getHost() != null) {
+                return null;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // the message below says what is expected
+        }
+        return "must be 'local' or redis://[:PASSWORD@]HOST:PORT[/DB], got '" + value + "'";
+    }
+
+    private static String stateFile(String value) {
+        if (value.isBlank()) {
+            return null;
+        }
+        java.nio.file.Path parent = java.nio.file.Path.of(value).toAbsolutePath().getParent();
+        if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+            return "the directory of '" + value + "' does not exist";
+        }
+        return java.nio.file.Files.isDirectory(java.nio.file.Path.of(value)) ? "'" + value + "' is a directory" : null;
     }
 
     private static String octalMode(String mode) {

@@ -107,6 +107,46 @@ public interface ValueType<T> {
         }
     };
 
+    /** A size in bytes: a number, optionally with k, m or g (powers of 1024), e.g. {@code 64m}. */
+    ValueType<Long> BYTES = new ValueType<>() {
+        @Override
+        public Long parse(String text) {
+            String t = text.trim().toLowerCase(Locale.ROOT);
+            int shift = switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+                case 'k' -> 10;
+                case 'm' -> 20;
+                case 'g' -> 30;
+                default -> 0;
+            };
+            String digits = shift == 0 ? t : t.substring(0, t.length() - 1);
+            try {
+                long n = Long.parseLong(digits);
+                if (n < 0 || n > (Long.MAX_VALUE >> shift)) {
+                    throw new NumberFormatException();
+                }
+                return n << shift;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a size such as 1048576, 512k, 64m or 1g: '" + text + "'");
+            }
+        }
+
+        @Override
+        public String format(Long value) {
+            for (String unit : new String[]{"g", "m", "k"}) {
+                int shift = unit.equals("g") ? 30 : unit.equals("m") ? 20 : 10;
+                if (value != 0 && value % (1L << shift) == 0) {
+                    return (value >> shift) + unit;
+                }
+            }
+            return value.toString();
+        }
+
+        @Override
+        public String label() {
+            return "SIZE";
+        }
+    };
+
     /** One of an enum's constants, written in lower case with dashes ({@code LEAST_BUSY} is least-busy). */
     static <E extends Enum<E>> ValueType<E> choice(Class<E> type) {
         return new ValueType<>() {

@@ -28,6 +28,8 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@code /stream?bytes=N}, {@code /events}: a streamed download and a server-sent event
  *       clock ({@link DemoStreams})</li>
  *   <li>{@code /ws/echo}: a WebSocket echo ({@link DemoWebSockets})</li>
+ *   <li>{@code /login}, {@code /me}, {@code /logout}, {@code /count}, {@code /kv},
+ *       {@code /publish}, {@code /received}: shared state across the workers ({@link DemoState})</li>
  *   <li>{@code /error}: throws, to show that an app failure is a 500 and the worker lives</li>
  * </ul>
  * With {@code HERD_DEMO_GIL=1} every request holds the process's emulated interpreter lock
@@ -45,13 +47,19 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
               /stream?bytes=N   a streamed download of N bytes (chunked=1: without a length)
               /events?ms=M      a server-sent event clock, one event every M ms
               /ws/echo          a WebSocket that sends every message back
+              /login?user=NAME, /me, /logout   a session in the shared state, seen by every worker
+              /count            GET: a counter shared by the workers; POST: add one (?times=N)
+              /kv?key=K         GET, PUT (?ttl=SECONDS), DELETE a shared key
+              /publish, /received   POST a message to every worker; what this worker heard
             """;
 
     private volatile WorkerInfo worker = new WorkerInfo(ProcessHandle.current().pid(), 0, 0, "none");
+    private final DemoState state = new DemoState();
 
     @Override
     public void started(WorkerInfo worker) {
         this.worker = worker;
+        state.started(worker);
     }
 
     @Override
@@ -72,7 +80,7 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
                 case "/stream" -> DemoStreams.stream(request);
                 case "/events" -> DemoStreams.events(request);
                 case "/ws/echo" -> DemoWebSockets.echo(request);
-                default -> common(request);
+                default -> DemoState.serves(request.path()) ? state.handle(request) : common(request);
             };
         } finally {
             gil.release();
@@ -103,7 +111,9 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
                 return CompletableFuture.completedFuture(DemoWebSockets.echoAsync(request));
             }
             default -> {
-                // below
+                if (DemoState.serves(request.path())) {
+                    return state.handleAsync(request);
+                }
             }
         }
         Gil.PROCESS.acquire();

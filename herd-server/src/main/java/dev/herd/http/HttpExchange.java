@@ -5,9 +5,11 @@ import dev.herd.api.EventStream;
 import dev.herd.api.Request;
 import dev.herd.api.Response;
 import dev.herd.api.WebSocketListener;
+import dev.herd.api.state.StateUnavailableException;
 import dev.herd.http.ws.Handshake;
 import dev.herd.http.ws.WebSocketConnection;
 import dev.herd.http.ws.WebSocketSettings;
+import dev.herd.state.StateOutages;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -105,6 +107,13 @@ final class HttpExchange implements ResponseSink, ChannelFutureListener, Streami
     @Override
     public void fail(Throwable cause) {
         if (claimed.compareAndSet(false, true)) {
+            StateUnavailableException outage = StateOutages.cause(cause);
+            if (outage != null) {
+                StateOutages.answered503(request, outage);
+                send(() -> connection.write(this, Response.status(503).header("Retry-After", "1")
+                        .body("Service Unavailable\n").build(), false));
+                return;
+            }
             log.error("app failed on {}", request, cause);
             send(() -> connection.write(this, Response.text(500, "Internal Server Error\n"), false));
         } else {

@@ -12,6 +12,8 @@ import dev.herd.ipc.ControlServer;
 import dev.herd.ipc.ControlSocketLocation;
 import dev.herd.ipc.Message;
 import dev.herd.logging.HerdLogging;
+import dev.herd.state.local.StateFileException;
+import dev.herd.state.local.StateServer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -65,6 +67,7 @@ public final class Master {
     private long stopDeadlineNanos;
     private EventLoopGroup loop;
     private ControlServer controlServer;
+    private StateServer stateServer;
     private PidFile pidFile;
     private WorkerLauncher launcher;
     private Listeners listeners;
@@ -81,6 +84,10 @@ public final class Master {
     public int run() {
         try {
             start();
+        } catch (StateFileException e) {
+            log.error("cannot start: {}", e.getMessage());
+            cleanUp();
+            return ExitCodes.USAGE;
         } catch (Exception e) {
             log.error("cannot start: {}", e.getMessage() == null ? e.toString() : e.getMessage());
             cleanUp();
@@ -107,7 +114,7 @@ public final class Master {
         return exitStatus;
     }
 
-    private void start() throws IOException, InterruptedException {
+    private void start() throws IOException, InterruptedException, StateFileException {
         loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("herd-master-io", true),
                 EpollIoHandler.newFactory());
         if (config.balance() != Balance.SHARED) {
@@ -117,6 +124,8 @@ public final class Master {
         config = config.with(Settings.BIND, listeners.addresses());
         Path socket = controlSocketPath();
         controlServer = ControlServer.start(loop, socket, new ControlTraffic(events, balancer));
+        // Always there, even under --state redis: a reload may switch to local.
+        stateServer = StateServer.start(config, socket);
         if (!config.pidFile().isBlank()) {
             pidFile = PidFile.write(Path.of(config.pidFile()), pid);
         }
@@ -408,12 +417,19 @@ public final class Master {
         String reloading = reload == null ? null : "reloading to generation " + reload.generation();
         StatusReport.MasterView view = new StatusReport.MasterView(pid, state.name().toLowerCase(Locale.ROOT),
                 generation, targetWorkers, listeners.addresses().stream().map(BindAddress::toString).toList(),
-                System.nanoTime() - startedNanos, reloading);
+                System.nanoTime() - startedNanos, reloading, stateDescription(),
+                config.get(Settings.STATE).equals("local") ? stateServer.stats() : null);
         List<WorkerHandle> sorted = workers.matching(w -> true).stream()
                 .sorted(java.util.Comparator.comparingInt(WorkerHandle::generation)
                         .thenComparingInt(WorkerHandle::index))
                 .toList();
         return new StatusReport(view, sorted, System.nanoTime());
+    }
+
+    private String stateDescription() {
+        String state = config.get(Settings.STATE);
+        // A Redis URL may carry a password: status shows where, never the secret.
+        return state.equals("local") ? stateServer.describe() : state.replaceFirst("//[^@/]*@", "//***@");
     }
 
     private void reopenLogs() {
@@ -500,6 +516,9 @@ public final class Master {
         }
         if (controlServer != null) {
             controlServer.close();
+        }
+        if (stateServer != null) {
+            stateServer.close(); // after the workers: the file gets everything they changed
         }
         if (listeners != null) {
             listeners.close();

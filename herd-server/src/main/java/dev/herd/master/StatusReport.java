@@ -2,6 +2,7 @@ package dev.herd.master;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herd.state.local.StateStats;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ final class StatusReport {
 
     /** The master's side of the report. */
     record MasterView(long pid, String state, int generation, int targetWorkers, List<String> listen,
-                      long uptimeNanos, String reload) {
+                      long uptimeNanos, String reload, String stateBackend, StateStats stateStats) {
     }
 
     private final MasterView master;
@@ -46,6 +47,7 @@ final class StatusReport {
         m.put("threads", self.threads());
         m.put("reload", master.reload());
         root.put("master", m);
+        root.put("state", stateJson());
         List<Map<String, Object>> list = new ArrayList<>();
         for (WorkerHandle w : workers) {
             ProcessStats stats = ProcessStats.of(w.pid());
@@ -80,6 +82,7 @@ final class StatusReport {
                         + " listen %s%s%n", master.pid(), master.state(), master.generation(), master.targetWorkers(),
                 master.targetWorkers() == 1 ? "" : "s", human(master.uptimeNanos()), mib(self.rssKiB()),
                 String.join(",", master.listen()), master.reload() == null ? "" : ", " + master.reload()));
+        out.append(stateText());
         for (int i = 0; i < workers.size(); i++) {
             WorkerHandle w = workers.get(i);
             ProcessStats stats = ProcessStats.of(w.pid());
@@ -92,6 +95,34 @@ final class StatusReport {
                     mib(stats.rssKiB()), w.everReady() ? human(nowNanos - w.lastHeartbeatNanos()) + " ago" : "-"));
         }
         return out.toString();
+    }
+
+    /** The shared state: the master's store's figures under {@code local}, the backend's name otherwise. */
+    private Map<String, Object> stateJson() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("backend", master.stateBackend());
+        StateStats s = master.stateStats();
+        if (s != null) {
+            state.put("keys", s.keys());
+            state.put("bytes", s.bytes());
+            state.put("max_bytes", s.maxBytes());
+            state.put("evictions", s.evictions());
+            state.put("expirations", s.expirations());
+            state.put("connections", s.connections());
+            state.put("file_bytes", s.fileBytes() < 0 ? null : s.fileBytes());
+            state.put("compactions", s.compactions());
+        }
+        return state;
+    }
+
+    private String stateText() {
+        StateStats s = master.stateStats();
+        if (s == null) {
+            return "state " + master.stateBackend() + "\n";
+        }
+        return String.format(Locale.ROOT, "state %s: %d keys, %s of %s, %d evicted, %d expired, %d connections%s%n",
+                master.stateBackend(), s.keys(), mib(s.bytes() / 1024), mib(s.maxBytes() / 1024), s.evictions(),
+                s.expirations(), s.connections(), s.fileBytes() < 0 ? "" : ", file " + mib(s.fileBytes() / 1024));
     }
 
     private static double seconds(long nanos) {

@@ -12,6 +12,8 @@ import dev.herd.engine.Engines;
 import dev.herd.ipc.ControlClient;
 import dev.herd.ipc.Message;
 import dev.herd.logging.HerdLogging;
+import dev.herd.state.StateBackend;
+import dev.herd.state.StateBackends;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -44,6 +46,8 @@ final class Worker {
     private final BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
     // RUNNING -> EXITING; once exiting, the control connection closing is expected.
     private volatile boolean exiting;
+    /** Closed last, after the app's stop hooks (which may still use it). */
+    private StateBackend state;
 
     Worker(Path controlSocket, int index, int generation) {
         this.controlSocket = controlSocket;
@@ -72,6 +76,9 @@ final class Worker {
             return ExitCodes.BOOT_ERROR;
         } finally {
             exiting = true;
+            if (state != null) {
+                state.close();
+            }
             control.close();
             controlLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         }
@@ -88,6 +95,9 @@ final class Worker {
                 config.balance() == Balance.LEAST_BUSY ? 0 : addresses.size()).get();
         log.debug("boot: configuration and {} listeners after {} ms", fds.size(), sinceStart());
 
+        StateBackend state = StateBackends.open(config, controlSocket);
+        this.state = state;
+        log.debug("boot: shared state ({}) after {} ms", state.describe(), sinceStart());
         Engine engine = Engines.start(config, new WorkerInfo(pid, index, generation, config.workerClass().toString()));
         log.debug("boot: app started after {} ms", sinceStart());
         for (int i = 0; i < fds.size(); i++) {
