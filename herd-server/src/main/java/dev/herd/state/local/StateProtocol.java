@@ -70,7 +70,18 @@ final class StateProtocol {
 
     /** Reads one command from a frame's body. */
     static Command readCommand(ByteBuf in) {
+        try {
+            return command(in);
+        } catch (IndexOutOfBoundsException e) {
+            throw new CorruptedFrameException("a command cut short");
+        }
+    }
+
+    private static Command command(ByteBuf in) {
         byte op = in.readByte();
+        if (op < GET || op > UNSUBSCRIBE) {
+            throw new CorruptedFrameException("unknown command " + op);
+        }
         int id = in.readInt();
         String key = readKey(in, op == KEYS);
         Command command = switch (op) {
