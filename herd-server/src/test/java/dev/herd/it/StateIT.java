@@ -180,6 +180,10 @@ class StateIT {
                             .until(() -> c.get("/received").body().contains(message));
                 }
             }
+            try (WorkerConnection proxied = new WorkerConnection(herd.port()).header("X-Forwarded-Proto: https")) {
+                assertThat(proxied.get("/login?user=eve").setCookies()).as("https through a trusted proxy")
+                        .singleElement().asString().contains("; Secure");
+            }
             HerdProcess.CtlResult status = herd.ctl("status");
             assertThat(status.output()).containsPattern("state local: [1-9]\\d* keys, \\S+ of 64MiB, 0 evicted");
         }

@@ -30,6 +30,7 @@ final class WorkerConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private String cookie;
+    private String extraHeader;
 
     WorkerConnection(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
@@ -41,6 +42,12 @@ final class WorkerConnection implements AutoCloseable {
     /** Sends requests with this cookie (name=value) from now on. */
     WorkerConnection cookie(String cookie) {
         this.cookie = cookie;
+        return this;
+    }
+
+    /** Sends this header line (e.g. {@code X-Forwarded-Proto: https}) with every request from now on. */
+    WorkerConnection header(String line) {
+        this.extraHeader = line;
         return this;
     }
 
@@ -67,6 +74,9 @@ final class WorkerConnection implements AutoCloseable {
         StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         if (cookie != null) {
             head.append("Cookie: ").append(cookie).append("\r\n");
+        }
+        if (extraHeader != null) {
+            head.append(extraHeader).append("\r\n");
         }
         if (body != null || method.equals("POST") || method.equals("PUT")) {
             head.append("Content-Length: ").append(bytes.length).append("\r\n");
