@@ -29,7 +29,8 @@ import java.util.concurrent.CompletionStage;
  *       clock ({@link DemoStreams})</li>
  *   <li>{@code /ws/echo}: a WebSocket echo ({@link DemoWebSockets})</li>
  *   <li>{@code /login}, {@code /me}, {@code /logout}, {@code /count}, {@code /kv},
- *       {@code /publish}, {@code /received}: shared state across the workers ({@link DemoState})</li>
+ *       {@code /publish}, {@code /received}: shared state across the workers ({@link DemoState}), and
+ *       {@code /ws/chat}: one chat room across the workers ({@link DemoChat})</li>
  *   <li>{@code /error}: throws, to show that an app failure is a 500 and the worker lives</li>
  * </ul>
  * With {@code HERD_DEMO_GIL=1} every request holds the process's emulated interpreter lock
@@ -47,6 +48,7 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
               /stream?bytes=N   a streamed download of N bytes (chunked=1: without a length)
               /events?ms=M      a server-sent event clock, one event every M ms
               /ws/echo          a WebSocket that sends every message back
+              /ws/chat?name=N   a chat room across every worker (WebSocket, pub/sub)
               /login?user=NAME, /me, /logout   a session in the shared state, seen by every worker
               /count            GET: a counter shared by the workers; POST: add one (?times=N)
               /kv?key=K         GET, PUT (?ttl=SECONDS), DELETE a shared key
@@ -55,11 +57,13 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
 
     private volatile WorkerInfo worker = new WorkerInfo(ProcessHandle.current().pid(), 0, 0, "none");
     private final DemoState state = new DemoState();
+    private final DemoChat chat = new DemoChat();
 
     @Override
     public void started(WorkerInfo worker) {
         this.worker = worker;
         state.started(worker);
+        chat.started(worker);
     }
 
     @Override
@@ -80,6 +84,7 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
                 case "/stream" -> DemoStreams.stream(request);
                 case "/events" -> DemoStreams.events(request);
                 case "/ws/echo" -> DemoWebSockets.echo(request);
+                case "/ws/chat" -> chat.join(request);
                 default -> DemoState.serves(request.path()) ? state.handle(request) : common(request);
             };
         } finally {
@@ -109,6 +114,9 @@ public final class DemoApp implements Handler, AsyncHandler, Lifecycle {
             }
             case "/ws/echo" -> {
                 return CompletableFuture.completedFuture(DemoWebSockets.echoAsync(request));
+            }
+            case "/ws/chat" -> {
+                return CompletableFuture.completedFuture(chat.join(request));
             }
             default -> {
                 if (DemoState.serves(request.path())) {

@@ -126,10 +126,15 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Like {@link #open(int, String...)}, with a receive buffer of {@code receiveBuffer} bytes (0: default). */
     static RawWebSocket open(int port, int receiveBuffer, String... headers) throws IOException {
+        return openAt(port, "/ws/echo", receiveBuffer, headers);
+    }
+
+    /** Opens a WebSocket to {@code target}. */
+    static RawWebSocket openAt(int port, String target, int receiveBuffer, String... headers) throws IOException {
         String key = Base64.getEncoder().encodeToString(randomBytes(16));
         RawWebSocket ws = connect(port, receiveBuffer);
         try {
-            Handshake answer = ws.upgrade(port, key, headers);
+            Handshake answer = ws.upgrade(port, target, key, headers);
             assertThat(answer.status()).as("upgrade answer %s", answer).isEqualTo(101);
             assertThat(answer.headers()).containsEntry("upgrade", "websocket")
                     .containsEntry("sec-websocket-accept", accept(key));
@@ -160,6 +165,10 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     private Handshake upgrade(int port, String key, String... extra) throws IOException {
+        return upgrade(port, "/ws/echo", key, extra);
+    }
+
+    private Handshake upgrade(int port, String target, String key, String... extra) throws IOException {
         Map<String, String> request = new LinkedHashMap<>();
         request.put("Host", "127.0.0.1:" + port);
         request.put("Upgrade", "websocket");
@@ -170,7 +179,7 @@ final class RawWebSocket implements AutoCloseable {
             int colon = header.indexOf(':');
             request.put(header.substring(0, colon), header.substring(colon + 1).trim());
         }
-        StringBuilder head = new StringBuilder("GET /ws/echo HTTP/1.1\r\n");
+        StringBuilder head = new StringBuilder("GET " + target + " HTTP/1.1\r\n");
         request.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));

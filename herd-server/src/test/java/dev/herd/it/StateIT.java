@@ -189,6 +189,35 @@ class StateIT {
         }
     }
 
+    /** The example: a chat room over WebSockets whose members sit on different workers. */
+    @Test
+    void aChatRoomSpansTheWorkersThroughPublishSubscribe() throws Exception {
+        try (HerdProcess herd = HerdProcess.start(twoWorkers("threads"))) {
+            try (RawWebSocket ann = RawWebSocket.openAt(herd.port(), "/ws/chat?name=ann", 0);
+                 RawWebSocket bob = awaitJoined(ann, "ann", herd)) {
+                String annJoin = ann.read(Duration.ofSeconds(5)).text();
+                assertThat(annJoin).startsWith("* bob joined on worker ");
+                String bobWorker = annJoin.substring(annJoin.lastIndexOf(' ') + 1);
+                assertThat(bobWorker).as("ann and bob on different workers").isNotEqualTo(annWorker);
+                ann.send(true, 0, RawWebSocket.TEXT, "hello bob".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(bob.read(Duration.ofSeconds(5)).text()).isEqualTo("ann: hello bob");
+                assertThat(ann.read(Duration.ofSeconds(5)).text()).isEqualTo("ann: hello bob");
+            }
+        }
+    }
+
+    private String annWorker;
+
+    /** Ann hears her own join (and so her worker); bob, opened while ann is held, goes to the other one. */
+    private RawWebSocket awaitJoined(RawWebSocket ann, String name, HerdProcess herd) throws Exception {
+        String joined = ann.read(Duration.ofSeconds(5)).text();
+        assertThat(joined).startsWith("* " + name + " joined on worker ");
+        annWorker = joined.substring(joined.lastIndexOf(' ') + 1);
+        RawWebSocket bob = RawWebSocket.openAt(herd.port(), "/ws/chat?name=bob", 0);
+        assertThat(bob.read(Duration.ofSeconds(5)).text()).startsWith("* bob joined on worker ");
+        return bob;
+    }
+
     @Test
     void aWorkerThatSendsGarbageOnTheStateSocketIsCutOffAndTheOthersGoOn() throws Exception {
         try (HerdProcess herd = HerdProcess.start(twoWorkers("threads"))) {

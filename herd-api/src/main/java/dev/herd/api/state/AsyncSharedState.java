@@ -32,6 +32,10 @@ public interface AsyncSharedState {
 
     CompletionStage<Boolean> putIfAbsent(String key, byte[] value, Duration ttl);
 
+    default CompletionStage<Boolean> putIfAbsent(String key, String value, Duration ttl) {
+        return putIfAbsent(key, value.getBytes(StandardCharsets.UTF_8), ttl);
+    }
+
     CompletionStage<Boolean> compareAndSet(String key, byte[] expected, byte[] update, Duration ttl);
 
     CompletionStage<Long> increment(String key, long delta);
@@ -43,6 +47,10 @@ public interface AsyncSharedState {
     CompletionStage<List<String>> keys(String prefix);
 
     CompletionStage<Long> publish(String channel, byte[] message);
+
+    default CompletionStage<Long> publish(String channel, String message) {
+        return publish(channel, message.getBytes(StandardCharsets.UTF_8));
+    }
 
     /** Completes once the subscription is in place; {@code listener} runs as in {@link SharedState#subscribe}. */
     CompletionStage<Subscription> subscribe(String channel, Consumer<ChannelMessage> listener);
