@@ -13,6 +13,9 @@ import dev.herd.ipc.ControlClient;
 import dev.herd.ipc.ControlConnection;
 import dev.herd.ipc.ControlServer;
 import dev.herd.ipc.Message;
+import dev.herd.state.StateBackend;
+import dev.herd.state.StateBackends;
+import dev.herd.state.local.StateServer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -86,6 +89,13 @@ public final class TrainingRun {
         EventLoopGroup binder = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         ListenSocket socket = ListenSocket.bind(binder, new BindAddress("127.0.0.1", 0), 16, "0600");
         controlConversation(config, binder, socket.fd());
+        // Shared state as a worker has it (apps use it from their started hook), on a store of the
+        // training's own: never the user's state file or Redis.
+        Config local = config.with(Settings.STATE, "local").with(Settings.STATE_FILE, "");
+        Path stateDir = Files.createTempDirectory("herd-aot-state-");
+        Path control = stateDir.resolve("training.sock");
+        StateServer stateServer = StateServer.start(local, control);
+        StateBackend state = StateBackends.open(local, control);
         // The app's own engine, as a worker starts it: herd's HTTP, or Jetty for a servlet app.
         Engine engine = Engines.start(config.with(Settings.BIND, List.of(socket.address())),
                 new WorkerInfo(ProcessHandle.current().pid(), 0, 0, config.workerClass().toString()));
@@ -93,6 +103,9 @@ public final class TrainingRun {
         try {
             request(socket.address().port(), REQUESTS);
         } finally {
+            state.close();
+            stateServer.close();
+            Files.deleteIfExists(stateDir);
             engine.drain();
             engine.awaitConnectionsClosed(Duration.ofSeconds(2));
             engine.stop(Duration.ofSeconds(1));
