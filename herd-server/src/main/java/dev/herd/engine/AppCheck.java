@@ -5,6 +5,7 @@ import dev.herd.app.AppLoader;
 import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
 import dev.herd.config.Settings;
+import dev.herd.state.StateModules;
 import dev.herd.config.WorkerClass;
 
 import java.io.IOException;
@@ -28,6 +29,7 @@ public final class AppCheck {
     }
 
     public static void check(Config config) throws AppLoadException {
+        StateModules.jarFor(config);
         switch (AppKind.of(config)) {
             case HERD -> AppLoader.check(config.appJar(), AppLoader.effectiveClassName(config.app()),
                     config.workerClass());

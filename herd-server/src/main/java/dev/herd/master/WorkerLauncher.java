@@ -7,6 +7,7 @@ import dev.herd.engine.AppKind;
 import dev.herd.config.VirtualScheduler;
 import dev.herd.config.WorkerClass;
 import dev.herd.exec.ExecutionModel;
+import dev.herd.state.StateModules;
 import dev.herd.worker.WorkerMain;
 
 import java.io.File;
@@ -74,17 +75,21 @@ final class WorkerLauncher {
     /** What a servlet app's worker opens to turn received descriptors into channels for Jetty. */
     static final String SERVLET_CHANNEL_OPENS = "java.base/sun.nio.ch=ALL-UNNAMED";
 
-    /** The worker's class path: herd's, and herd-servlet's jar (its manifest names Jetty's) for a servlet app. */
+    /**
+     * The worker's class path: herd's, herd-servlet's jar (its manifest names Jetty's) for a
+     * servlet app, herd-redis's for {@code --state redis}.
+     */
     static String classPath(Config config) {
-        String herd = System.getProperty("java.class.path");
-        if (AppKind.of(config) != AppKind.SERVLET) {
-            return herd;
-        }
+        StringBuilder path = new StringBuilder(System.getProperty("java.class.path"));
         try {
-            return herd + File.pathSeparator + AppCheck.servletJar();
+            if (AppKind.of(config) == AppKind.SERVLET) {
+                path.append(File.pathSeparator).append(AppCheck.servletJar());
+            }
+            StateModules.jarFor(config).ifPresent(jar -> path.append(File.pathSeparator).append(jar));
         } catch (AppLoadException e) {
-            return herd; // checked before any worker starts; the worker then says what is missing
+            // Checked before any worker starts; the worker then says what is missing.
         }
+        return path.toString();
     }
 
     private List<String> command(Config config) {
