@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -20,58 +22,66 @@ import java.util.function.Supplier;
  * worker whose store is down still starts, and its calls fail (503) until the store is back.
  *
  * <p>Lettuce reconnects a connection by itself once it has been made, but not a first connection
- * that failed; so until one succeeds, calls start a new attempt, at most one at a time and one per
- * {@link #RETRY_AFTER}, and in between fail at once with the last attempt's reason. Calls made
- * while an attempt runs wait for it (bounded by the timeout) and are then sent in the order they
- * were made, so that one thread's calls still reach Redis in order.
+ * that failed; so until one succeeds this class tries again in the background, backing off from
+ * {@link #FIRST_RETRY} to {@link #MAX_RETRY} (Lettuce's own reconnect delays). Meanwhile calls
+ * fail at once with the last attempt's reason. Only calls made during the very first attempt wait
+ * for it (bounded by the timeout), and are then sent in the order they were made, so that one
+ * thread's calls still reach Redis in order.
  */
 final class LazyConnection<C extends StatefulConnection<?, ?>> {
 
-    static final Duration RETRY_AFTER = Duration.ofMillis(200);
-
-    /** Calls that may wait for a connection attempt; past that they fail rather than pile up. */
+    static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    static final Duration MAX_RETRY = Duration.ofSeconds(1);
+    /** Calls that may wait for the first attempt; past that they fail rather than pile up. */
     static final int MAX_WAITING = 10_000;
 
     private final String role;
     private final Supplier<CompletionStage<C>> connect;
     private final Reachability reachability;
+    private final ScheduledExecutorService retries;
     private final Duration timeout;
     private final Object lock = new Object();
 
     /** Set once, when made; from then on Lettuce keeps it connected. */
     private volatile C connection;
-    /** Calls waiting for the attempt under way; null when none is. */
+    private boolean attempting;
+    /** Calls waiting for the first attempt; null once it is over. */
     private ArrayDeque<CompletableFuture<C>> waiting;
+    /** Why the last attempt failed; null until one did, and once one succeeded. */
     private StateUnavailableException lastFailure;
-    private long failedAt;
-    private boolean closed;
+    private Duration nextRetry = FIRST_RETRY;
+    /** Volatile: the fast path of {@link #get} reads it without the lock. */
+    private volatile boolean closed;
 
-    LazyConnection(String role, Supplier<CompletionStage<C>> connect, Reachability reachability, Duration timeout) {
+    LazyConnection(String role, Supplier<CompletionStage<C>> connect, Reachability reachability,
+                   ScheduledExecutorService retries, Duration timeout) {
         this.role = role;
         this.connect = connect;
         this.reachability = reachability;
+        this.retries = retries;
         this.timeout = timeout;
     }
 
     /** Starts connecting without waiting for it. */
     void start() {
         synchronized (lock) {
-            if (closed || connection != null || waiting != null) {
+            if (closed || attempting || connection != null || lastFailure != null) {
                 return;
             }
+            attempting = true;
             waiting = new ArrayDeque<>();
         }
         attempt();
     }
 
-    /** The connection, now when it is made, else once an attempt succeeds (or fails). */
+    /** The connection: now when it is made, else after the first attempt; failed while Redis is unreachable. */
     CompletableFuture<C> get() {
         C ready = connection;
-        if (ready != null) {
+        if (ready != null && !closed) {
             return CompletableFuture.completedFuture(ready);
         }
         CompletableFuture<C> waiter = new CompletableFuture<>();
-        boolean startAttempt = false;
+        boolean first = false;
         synchronized (lock) {
             if (closed) {
                 return CompletableFuture.failedFuture(reachability.unreachable());
@@ -79,13 +89,15 @@ final class LazyConnection<C extends StatefulConnection<?, ?>> {
             if (connection != null) {
                 return CompletableFuture.completedFuture(connection);
             }
-            if (waiting == null) {
-                if (lastFailure != null && System.nanoTime() - failedAt < RETRY_AFTER.toNanos()) {
-                    return CompletableFuture.failedFuture(
-                            new StateUnavailableException(lastFailure.getMessage(), lastFailure.getCause()));
-                }
+            if (lastFailure != null) {
+                // A fresh exception per call: callers may add to it (suppressed, a cause).
+                return CompletableFuture.failedFuture(
+                        new StateUnavailableException(lastFailure.getMessage(), lastFailure.getCause()));
+            }
+            if (!attempting) {
+                attempting = true;
                 waiting = new ArrayDeque<>();
-                startAttempt = true;
+                first = true;
             }
             if (waiting.size() >= MAX_WAITING) {
                 return CompletableFuture.failedFuture(new StateUnavailableException(
@@ -93,7 +105,7 @@ final class LazyConnection<C extends StatefulConnection<?, ?>> {
             }
             waiting.add(waiter);
         }
-        if (startAttempt) {
+        if (first) {
             attempt();
         }
         return waiter.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -118,17 +130,30 @@ final class LazyConnection<C extends StatefulConnection<?, ?>> {
     }
 
     private void failed(Throwable failure) {
-        reachability.lost(role, Reachability.reason(failure));
-        StateUnavailableException unreachable = reachability.unreachable();
+        String reason = Reachability.reason(failure);
+        reachability.lost(role, reason);
+        StateUnavailableException unreachable = reachability.unreachable(reason);
         unreachable.initCause(failure);
         List<CompletableFuture<C>> failedCalls;
+        Duration retry;
+        boolean retryLater;
         synchronized (lock) {
             lastFailure = unreachable;
-            failedAt = System.nanoTime();
-            failedCalls = new ArrayList<>(waiting);
+            failedCalls = waiting == null ? List.of() : new ArrayList<>(waiting);
             waiting = null;
+            retry = nextRetry;
+            nextRetry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
+            retryLater = !closed;
+            attempting = retryLater;
         }
         failedCalls.forEach(call -> call.completeExceptionally(unreachable));
+        if (retryLater) {
+            try {
+                retries.schedule(this::attempt, retry.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                // Lettuce's threads are stopping: so is this worker.
+            }
+        }
     }
 
     /**
@@ -141,14 +166,17 @@ final class LazyConnection<C extends StatefulConnection<?, ?>> {
             boolean closedMeanwhile;
             synchronized (lock) {
                 closedMeanwhile = closed;
-                if (!closedMeanwhile && waiting.isEmpty()) {
+                if (!closedMeanwhile && (waiting == null || waiting.isEmpty())) {
                     waiting = null;
                     lastFailure = null;
+                    attempting = false;
                     connection = made;
                     return;
                 }
-                batch = new ArrayList<>(waiting);
-                waiting.clear();
+                batch = waiting == null ? List.of() : new ArrayList<>(waiting);
+                if (waiting != null) {
+                    waiting.clear();
+                }
             }
             if (closedMeanwhile) {
                 made.closeAsync();
@@ -160,7 +188,7 @@ final class LazyConnection<C extends StatefulConnection<?, ?>> {
         }
     }
 
-    /** Closes the connection, if made; calls waiting for one fail. */
+    /** Closes the connection, if made; calls waiting for one fail, and no attempt follows. */
     CompletableFuture<Void> close() {
         List<CompletableFuture<C>> failedCalls;
         synchronized (lock) {

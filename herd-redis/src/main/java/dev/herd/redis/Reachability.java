@@ -34,6 +34,10 @@ final class Reachability {
      */
     private static final Set<String> TRANSIENT_ERRORS = Set.of("LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY");
 
+    /** What Lettuce says, at random, when Redis refused the handshake of a first connection. */
+    private static final Set<String> HANDSHAKE_CLOSED =
+            Set.of("Connection closed prematurely", "RedisHandshakeHandler not registered");
+
     private final String target;
     private final Duration timeout;
     private final Set<String> down = new HashSet<>();
@@ -74,9 +78,14 @@ final class Reachability {
         closed = true;
     }
 
+    /** For a call made while a connection is down: the reason is the latest known. */
     synchronized StateUnavailableException unreachable() {
+        return unreachable(reason);
+    }
+
+    synchronized StateUnavailableException unreachable(String why) {
         return new StateUnavailableException(closed ? target + " is closed (the worker is stopping)"
-                : target + " is unreachable: " + reason);
+                : target + " is unreachable: " + why);
     }
 
     /**
@@ -125,7 +134,7 @@ final class Reachability {
 
     /**
      * The innermost cause in a few words: "Connection refused", not "Unable to connect to ...:
-     * finishConnect(..) failed: Connection refused: localhost/127.0.0.1:6390".
+     * finishConnect(..) failed with error(-111): Connection refused: localhost/127.0.0.1:6390".
      */
     static String reason(Throwable e) {
         Throwable root = e;
@@ -136,9 +145,13 @@ final class Reachability {
         if (message == null || message.isBlank()) {
             return root.getClass().getSimpleName();
         }
+        if (HANDSHAKE_CLOSED.contains(message)) {
+            // Lettuce loses Redis's answer (WRONGPASS, say) when it closes the connection fast.
+            return "the connection closed during its handshake (HELLO, AUTH, SELECT): check the password, user and database";
+        }
         // Netty's native transport names the system call first, and appends the address that the
         // message names already.
-        return message.replaceFirst("^\\w+\\(\\.\\.\\) failed: ", "")
+        return message.replaceFirst("^\\w+\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "")
                 .replaceFirst(": \\S*/\\S*:\\d+$", "");
     }
 }

@@ -70,9 +70,9 @@ final class RedisBackend implements StateBackend {
 
         RedisURI uri = address.toRedisUri(timeout);
         this.commands = new LazyConnection<>("commands",
-                () -> client.connectAsync(ByteArrayCodec.INSTANCE, uri), reachability, timeout);
+                () -> client.connectAsync(ByteArrayCodec.INSTANCE, uri), reachability, resources.eventExecutorGroup(), timeout);
         this.subscriptions = new Subscriptions(() -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri),
-                options.deliveries(), reachability, timeout);
+                options.deliveries(), reachability, resources.eventExecutorGroup(), timeout);
         this.state = new RedisSharedState(commands, subscriptions, reachability);
         // The pub/sub connection waits for a first subscriber: most workers never have one.
         commands.start();

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -42,11 +43,11 @@ final class Subscriptions extends RedisPubSubAdapter<byte[], byte[]> {
 
     /** {@code connect} makes the pub/sub connection, when the first channel is subscribed. */
     Subscriptions(Supplier<CompletionStage<StatefulRedisPubSubConnection<byte[], byte[]>>> connect,
-                  Executor deliveries, Reachability reachability, Duration timeout) {
+                  Executor deliveries, Reachability reachability, ScheduledExecutorService retries, Duration timeout) {
         this.connection = new LazyConnection<>("pub/sub", () -> connect.get().thenApply(made -> {
             made.addListener(this);
             return made;
-        }), reachability, timeout);
+        }), reachability, retries, timeout);
         this.deliveries = deliveries;
         this.reachability = reachability;
     }
