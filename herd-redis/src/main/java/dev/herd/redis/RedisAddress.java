@@ -80,10 +80,13 @@ record RedisAddress(String host, int port, int database, String user, String pas
 
     /** The URI as given, less its password, for error messages about the URI itself. */
     private static String withoutPassword(URI uri) {
-        String info = uri.getRawUserInfo();
-        if (info == null) {
+        // Not getRawUserInfo(): java.net.URI has none for an authority it cannot read as HOST:PORT.
+        String authority = uri.getRawAuthority();
+        int at = authority == null ? -1 : authority.lastIndexOf('@');
+        if (at < 0) {
             return uri.toString();
         }
+        String info = authority.substring(0, at);
         int colon = info.indexOf(':');
         String hidden = colon >= 0 ? info.substring(0, colon) + ":***" : "***";
         return uri.toString().replaceFirst(Pattern.quote(info + "@"), Matcher.quoteReplacement(hidden + "@"));
