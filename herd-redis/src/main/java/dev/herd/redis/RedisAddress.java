@@ -74,7 +74,8 @@ record RedisAddress(String host, int port, int database, String user, String pas
     }
 
     private static IllegalArgumentException bad(String shown, String why) {
-        return new IllegalArgumentException("--state " + shown + ": " + why
+        // herd's worker puts "--state: cannot open redis state: " before it.
+        return new IllegalArgumentException(shown + ": " + why
                 + " (expected redis://[:PASSWORD@]HOST[:PORT][/DB])");
     }
 

@@ -55,7 +55,7 @@ class RedisAddressTest {
     @Test
     void aBadUriSaysWhatIsWrongWithoutThePassword() {
         assertThatThrownBy(() -> parse("http://h:6379")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--state http://h:6379: the scheme must be redis (expected redis://[:PASSWORD@]HOST[:PORT][/DB])");
+                .hasMessage("http://h:6379: the scheme must be redis (expected redis://[:PASSWORD@]HOST[:PORT][/DB])");
         assertThatThrownBy(() -> parse("redis:h")).hasMessageContaining("no host");
         assertThatThrownBy(() -> parse("redis:///0")).hasMessageContaining("no host");
         assertThatThrownBy(() -> parse("redis://h:99999")).hasMessageContaining("port 99999 is out of range");
@@ -63,7 +63,7 @@ class RedisAddressTest {
         assertThatThrownBy(() -> parse("redis://h:6379/1/2")).hasMessageContaining("database number");
         assertThatThrownBy(() -> parse("redis://h:6379?db=1")).hasMessageContaining("no query");
         assertThatThrownBy(() -> parse("redis://:s3cret@h:6379/x"))
-                .hasMessageStartingWith("--state redis://:***@h:6379/x:")
+                .hasMessageStartingWith("redis://:***@h:6379/x:")
                 .hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> parse("redis://app:s3cret@h_h:6379"))
                 .hasMessageNotContaining("s3cret");
