@@ -372,7 +372,9 @@ public final class Settings {
         } catch (java.net.URISyntaxException e) {
             // the message below says what is expected
         }
-        return "must be 'local' or redis://[:PASSWORD@]HOST:PORT[/DB], got '" + value + "'";
+        // The value may hold a password: the message shows it masked.
+        return "must be 'local' or redis://[:PASSWORD@]HOST:PORT[/DB], got '" + value.replaceFirst("//[^@/]*@", "//***@")
+                + "'";
     }
 
     private static String stateFile(String value) {

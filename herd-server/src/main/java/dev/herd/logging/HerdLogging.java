@@ -35,9 +35,11 @@ public final class HerdLogging implements SLF4JServiceProvider {
         current = output;
         Level level = parse(System.getProperty("herd.log.level", "info"));
         Level quiet = level.toInt() > Level.WARN.toInt() ? level : Level.WARN;
+        // Lettuce warns every 5 s per connection while Redis is down; herd-redis says it once.
+        Level silent = level.toInt() > Level.ERROR.toInt() ? level : Level.ERROR;
         ConcurrentMap<String, HerdLogger> byName = new ConcurrentHashMap<>();
         loggers = name -> byName.computeIfAbsent(name,
-                n -> new HerdLogger(n, isEngine(n) ? quiet : level, output));
+                n -> new HerdLogger(n, isRedisClient(n) ? silent : isEngine(n) ? quiet : level, output));
     }
 
     @Override
@@ -74,6 +76,10 @@ public final class HerdLogging implements SLF4JServiceProvider {
      */
     private static boolean isEngine(String name) {
         return name.startsWith("io.netty") || name.startsWith("org.eclipse.jetty");
+    }
+
+    private static boolean isRedisClient(String name) {
+        return name.startsWith("io.lettuce") || name.startsWith("reactor");
     }
 
     static Level parse(String text) {

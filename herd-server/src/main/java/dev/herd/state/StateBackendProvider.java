@@ -12,9 +12,10 @@ public interface StateBackendProvider {
     String scheme();
 
     /**
-     * Connects, or fails with one line that says why (a worker that cannot reach its state at boot
-     * does not start). Later failures surface per call, as
-     * {@link dev.herd.api.state.StateUnavailableException}.
+     * Sets the backend up, or fails with one line that says why (a URI it cannot use). A store
+     * that cannot be reached yet must not fail the worker: calls fail with
+     * {@link dev.herd.api.state.StateUnavailableException} (a 503) until it can be, as they do
+     * when it goes away later.
      */
     StateBackend open(URI uri, StateOptions options) throws Exception;
 }
