@@ -20,7 +20,6 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.nio.charset.StandardCharsets;
@@ -30,19 +29,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * A worker's end of {@code --state local}: one connection to the master's store, shared by every
- * thread of the worker. Commands are written as they come (from any thread) and flushed together
- * when several arrive in one turn of the connection's event loop, so concurrent callers pipeline
- * on one socket; replies come back in order and complete their callers' stages on that loop.
+ * thread of the worker. Commands from any thread are queued and written by the connection's event
+ * loop in one write per turn, so concurrent callers pipeline on one socket; replies come back in
+ * order and complete their callers' stages on that loop.
  *
  * <p>The master answers in microseconds or is gone (and then this worker exits with it), so a
  * call that waits past {@code --state-timeout} fails with {@link StateUnavailableException} and a
@@ -59,6 +61,9 @@ public final class LocalStateClient implements AsyncSharedState, StateBackend {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<ChannelMessage>>> listeners = new ConcurrentHashMap<>();
+    private final Queue<ByteBuf> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drain = this::drain;
 
     private LocalStateClient(EventLoopGroup loop, Channel channel, StateOptions options) {
         this.loop = loop;
@@ -79,7 +84,6 @@ public final class LocalStateClient implements AsyncSharedState, StateBackend {
                         @Override
                         protected void initChannel(Channel ch) {
                             ch.pipeline().addLast(
-                                    new FlushConsolidationHandler(256, true),
                                     new LengthFieldBasedFrameDecoder(StateProtocol.MAX_FRAME, 0, 4, 0, 4),
                                     new Replies(() -> client[0]));
                         }
@@ -197,16 +201,27 @@ public final class LocalStateClient implements AsyncSharedState, StateBackend {
         ByteBuf frame = channel.alloc().buffer(16 + key.length + (a == null ? 0 : a.length + 4)
                 + (b == null ? 0 : b.length + 4));
         StateProtocol.writeCommand(frame, op, id, key, a, b, n);
-        int sent = id;
-        channel.writeAndFlush(frame).addListener(done -> {
-            if (!done.isSuccess()) {
-                Pending lost = pending.remove(sent);
-                if (lost != null) {
-                    lost.future().completeExceptionally(gone());
-                }
-            }
-        });
+        outbox.add(frame);
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(drain);
+        }
         return (CompletionStage<T>) (CompletionStage<?>) future;
+    }
+
+    /**
+     * Writes every queued command and flushes once. Callers on many threads queue commands and
+     * only the first after a drain asks the event loop for another: under load one task and one
+     * write carry many commands. A failed write closes the connection, which fails every pending call.
+     */
+    private void drain() {
+        drainScheduled.set(false); // before polling: a command queued from now on is taken here or schedules the next drain
+        int written = 0;
+        for (ByteBuf frame; (frame = outbox.poll()) != null; written++) {
+            channel.write(frame, channel.voidPromise());
+        }
+        if (written > 0) {
+            channel.flush();
+        }
     }
 
     private StateUnavailableException gone() {

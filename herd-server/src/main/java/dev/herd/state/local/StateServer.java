@@ -43,6 +43,7 @@ public final class StateServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StateServer.class);
     private static final int OWN_UID = uid();
+    private static final int FLUSH_BYTES = 256 * 1024;
 
     private final EventLoopGroup loop;
     private final StateStore store;
@@ -153,9 +154,10 @@ public final class StateServer implements AutoCloseable {
                 file == null ? 0 : file.compactions());
     }
 
-    private void execute(ChannelHandlerContext ctx, Command command) {
-        ByteBuf out = ctx.alloc().buffer();
+    /** Runs one command and appends its reply to {@code out}, the batch's replies. */
+    private void execute(ChannelHandlerContext ctx, Command command, ByteBuf out) {
         int id = command.id();
+        int start = out.writerIndex();
         try {
             switch (command) {
                 case Command.Get(int i, String key) -> StateProtocol.writeValue(out, i, store.get(key).orElse(null));
@@ -184,10 +186,9 @@ public final class StateServer implements AutoCloseable {
                 }
             }
         } catch (StateException e) {
-            out.clear();
+            out.writerIndex(start);
             StateProtocol.writeError(out, id, e.getMessage());
         }
-        ctx.write(out, ctx.voidPromise());
     }
 
     private long publish(String channel, byte[] payload) {
@@ -211,6 +212,8 @@ public final class StateServer implements AutoCloseable {
     }
 
     private final class Connection extends SimpleChannelInboundHandler<ByteBuf> {
+        /** The replies of the commands read since the last flush: one buffer, one write. */
+        private ByteBuf replies;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
@@ -228,12 +231,22 @@ public final class StateServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-            execute(ctx, StateProtocol.readCommand(frame));
+            if (replies == null) {
+                replies = ctx.alloc().buffer(4096);
+            }
+            execute(ctx, StateProtocol.readCommand(frame), replies);
+            if (replies.readableBytes() >= FLUSH_BYTES) {
+                flushBatch(ctx); // large values: do not hold a whole read's worth of them
+            }
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            // The batch's changes reach the file before anyone hears they were made.
+            flushBatch(ctx);
+        }
+
+        /** The batch's changes reach the file before anyone hears they were made. */
+        private void flushBatch(ChannelHandlerContext ctx) {
             if (file != null) {
                 try {
                     file.flush();
@@ -242,11 +255,19 @@ public final class StateServer implements AutoCloseable {
                     log.error("{}", e.getMessage());
                 }
             }
+            if (replies != null) {
+                ctx.write(replies, ctx.voidPromise());
+                replies = null;
+            }
             ctx.flush();
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (replies != null) {
+                replies.release();
+                replies = null;
+            }
             connections.remove(ctx.channel());
             subscribers.values().forEach(set -> set.remove(ctx.channel()));
             subscribers.values().removeIf(Set::isEmpty);
