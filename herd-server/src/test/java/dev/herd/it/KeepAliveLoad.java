@@ -95,10 +95,23 @@ final class KeepAliveLoad implements AutoCloseable {
                 OutputStream out = socket.getOutputStream();
                 InputStream in = new BufferedInputStream(socket.getInputStream());
                 boolean open = true;
+                int served = 0;
+                long answeredAt = System.nanoTime();
                 while (open && running.get()) {
+                    long sentAt = System.nanoTime();
                     out.write(request);
                     out.flush();
-                    Response response = read(in);
+                    Response response;
+                    try {
+                        response = read(in);
+                    } catch (IOException e) {
+                        // What tells a server's fault from the keep-alive race: how long the connection
+                        // sat idle before this request, and how many it had carried.
+                        throw new IOException(e.getMessage() + " (request " + (served + 1) + " on its connection, sent "
+                                + (sentAt - answeredAt) / 1_000_000 + " ms after the previous response)", e);
+                    }
+                    served++;
+                    answeredAt = System.nanoTime();
                     if (response.status == 200) {
                         ok.incrementAndGet();
                         bodies.computeIfAbsent(response.body, b -> new AtomicInteger()).incrementAndGet();

@@ -8,6 +8,7 @@ import dev.herd.engine.Engine;
 import dev.herd.http.AccessLog;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -21,9 +22,12 @@ import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A servlet app's worker: an embedded Jetty serving on the sockets herd's master hands over.
@@ -55,6 +59,7 @@ final class JettyEngine implements Engine {
     private final long idleMillis;
     private final List<ServerConnector> connectors = new CopyOnWriteArrayList<>();
     private final List<ServerSocketChannel> listening = new CopyOnWriteArrayList<>();
+    private final AcceptsInProgress accepting = new AcceptsInProgress();
     /** The connector that serves handed-over connections; made on the first one. */
     private volatile ServerConnector handoffConnector;
 
@@ -162,6 +167,7 @@ final class JettyEngine implements Engine {
         ServerConnector connector = new ServerConnector(server, 0, ioThreads, http);
         connector.setIdleTimeout(idleMillis);
         connector.setAcceptedTcpNoDelay(true);
+        connector.addEventListener(accepting);
         connector.open(channel);
         listening.add(channel);
         connectors.add(connector);
@@ -197,6 +203,7 @@ final class JettyEngine implements Engine {
                 }
             };
             connector.setIdleTimeout(idleMillis);
+            connector.addEventListener(accepting);
             connector.setAccepting(false);
             connectors.add(connector);
             server.addConnector(connector);
@@ -225,7 +232,7 @@ final class JettyEngine implements Engine {
 
     @Override
     public int connections() {
-        int open = 0;
+        int open = accepting.count();
         for (ServerConnector connector : connectors) {
             open += connector.getConnectedEndPoints().size();
         }
@@ -247,6 +254,12 @@ final class JettyEngine implements Engine {
         }
     }
 
+    /**
+     * Stops the selectors accepting, then closes this worker's copies of the listening sockets.
+     * In that order, and only once every selector has taken the stop: a selector accepts a burst
+     * of connections in one go, and if the channel closed under it mid-burst, Jetty would close
+     * the connection it had just accepted too (its client would see a reset).
+     */
     @Override
     public void stopAccepting() {
         for (ServerConnector connector : connectors) {
@@ -254,12 +267,36 @@ final class JettyEngine implements Engine {
                 connector.setAccepting(false);
             }
         }
+        awaitSelectors();
         for (ServerSocketChannel channel : listening) {
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // This worker's copy only; the master keeps the socket.
             }
+        }
+    }
+
+    /**
+     * Waits until every selector has gone once round its loop since accepting stopped: it
+     * accepts no more, and what it accepted before is counted in {@link #connections()}, so the
+     * drain cannot miss it.
+     */
+    private void awaitSelectors() {
+        List<ManagedSelector> selectors = new ArrayList<>();
+        for (ServerConnector connector : connectors) {
+            selectors.addAll(connector.getSelectorManager().getBeans(ManagedSelector.class));
+        }
+        CountDownLatch turned = new CountDownLatch(selectors.size());
+        for (ManagedSelector selector : selectors) {
+            selector.submit(ignored -> turned.countDown());
+        }
+        try {
+            if (!turned.await(1, TimeUnit.SECONDS)) {
+                log.debug("a selector did not come round within 1 s of the drain");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
