@@ -82,6 +82,12 @@ public final class Master {
 
     /** Runs until stopped; returns the exit status for the process. */
     public int run() {
+        String heapShortfall = StateServer.heapShortfall(config.get(Settings.STATE_MAX_BYTES),
+                Runtime.getRuntime().maxMemory());
+        if (heapShortfall != null) {
+            log.error("cannot start: {}", heapShortfall);
+            return ExitCodes.USAGE;
+        }
         try {
             start();
         } catch (StateFileException e) {

@@ -107,4 +107,13 @@ class StateIT {
         }
         assertThat(Files.readAllBytes(file)).isEqualTo(damaged);
     }
+
+    @Test
+    void aStoreLargerThanTheMastersHeapIsRefusedWithTheWayOut() throws Exception {
+        try (HerdProcess herd = HerdProcess.launch("--state-max-bytes", "1g")) {
+            assertThat(herd.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(herd.log()).contains("--state-max-bytes 1024m does not fit the master's heap of")
+                    .contains("HERD_MASTER_JAVA_OPTS=-Xmx1601m");
+        }
+    }
 }

@@ -44,6 +44,8 @@ public final class StateServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StateServer.class);
     private static final int OWN_UID = uid();
     private static final int FLUSH_BYTES = 256 * 1024;
+    /** The master's heap beside the store: workers, control traffic, Netty's buffers. */
+    static final long HEAP_FOR_THE_REST = 64L << 20;
 
     private final EventLoopGroup loop;
     private final StateStore store;
@@ -59,6 +61,22 @@ public final class StateServer implements AutoCloseable {
         this.store = store;
         this.file = file;
         this.socketPath = socketPath;
+    }
+
+    /**
+     * What the master's heap cannot hold, or null: a full store of {@code maxBytes} (counted as
+     * {@link StateStore} counts, which leaves out some of Java's own overhead: half as much again is
+     * allowed for it) beside {@link #HEAP_FOR_THE_REST} for everything else the master keeps.
+     */
+    public static String heapShortfall(long maxBytes, long maxHeap) {
+        long needed = maxBytes + maxBytes / 2 + HEAP_FOR_THE_REST;
+        if (needed <= maxHeap) {
+            return null;
+        }
+        long suggestMiB = ((needed + (1 << 20) - 1) >> 20) + 1;
+        return "--state-max-bytes " + (maxBytes >> 20) + "m does not fit the master's heap of " + (maxHeap >> 20)
+                + " MiB (a full store needs about " + suggestMiB + " MiB): lower it, or start herd with"
+                + " HERD_MASTER_JAVA_OPTS=-Xmx" + suggestMiB + "m";
     }
 
     /** Where the workers of the master whose control socket is {@code controlSocket} find the store. */
