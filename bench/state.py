@@ -43,7 +43,7 @@ def cpu_seconds(pid):
 
 
 class Herd:
-    def __init__(self, jar, state, form, workers=2, threads=8):
+    def __init__(self, jar, state, form, master_opts="", workers=2, threads=8):
         self.port = free_port()
         self.tmp = tempfile.mkdtemp(prefix="herd-state-bench-")
         self.pid_file = os.path.join(self.tmp, "herd.pid")
@@ -53,7 +53,9 @@ class Herd:
                    "--state", state, "--log-level", "warn", "--app-jar", jar, APP]
         self.log = open(os.path.join(self.tmp, "herd.log"), "w+")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT,
-                                        env={**os.environ, "HERD_NO_BUILD": "1"}, start_new_session=True)
+                                        env={**os.environ, "HERD_NO_BUILD": "1",
+                                                               "HERD_MASTER_JAVA_OPTS": master_opts},
+                                        start_new_session=True)
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
@@ -166,21 +168,25 @@ def main():
     results = {}  # (backend, form, op) -> [run, ...]
     try:
         time.sleep(0.5)
-        backends = {"local": "local", "redis": f"redis://127.0.0.1:{redis_port}/0"}
+        # local-c2: the same local store, its master JIT-compiled by C2 as well (the launcher stops
+        # the master at C1 to keep its start and footprint small).
+        backends = {"local": ("local", ""), "local-c2": ("local", "-XX:TieredStopAtLevel=4"),
+                    "redis": (f"redis://127.0.0.1:{redis_port}/0", "")}
         for round_number in range(args.rounds):
             order = list(backends) if round_number % 2 == 0 else list(reversed(backends))
             for form in ("blocking", "async"):
                 for backend in order:
-                    herd = Herd(args.jar, backends[backend], form)
+                    state, master_opts = backends[backend]
+                    herd = Herd(args.jar, state, form, master_opts)
                     try:
-                        store_pid = master_pid(herd) if backend == "local" else redis.pid
+                        store_pid = redis.pid if backend == "redis" else master_pid(herd)
                         # A short warm-up per op: JIT, connections, the keys written once.
                         for op in OPS:
                             measure(herd, store_pid, form, op, 1, args.window)
                         for op in OPS:
                             r = measure(herd, store_pid, form, op, args.seconds, args.window)
                             results.setdefault((backend, form, op), []).append(r)
-                            print(f"round {round_number + 1} {backend:5} {form:8} {op:4}: {r['ops_s']:9.0f} ops/s"
+                            print(f"round {round_number + 1} {backend:8} {form:8} {op:4}: {r['ops_s']:9.0f} ops/s"
                                   f"  p50 {r['p50']:7.1f} us  p99 {r['p99']:7.1f} us"
                                   f"  store CPU {r['store_cpu_us_per_op']:5.2f} us/op", flush=True)
                         if form == "blocking" and backend == order[0]:
@@ -196,23 +202,27 @@ def main():
         redis.wait(10)
 
     print()
-    print("median over rounds; ratio = local / redis inside each round (ops/s: higher is better;"
+    print("median over rounds; ratios against redis inside each round (ops/s: higher is better;"
           " p99: lower is better)")
-    print(f"{'form':8} {'op':4} {'local ops/s':>12} {'redis ops/s':>12} {'memory ops/s':>13} {'ops ratio':>10}"
-          f" {'local p99':>10} {'redis p99':>10} {'p99 ratio':>10}")
+    print(f"{'form':8} {'op':4} {'local':>9} {'local-c2':>9} {'redis':>9} {'memory':>9} {'local/r':>8}"
+          f" {'c2/r':>6} {'p99 local':>10} {'p99 c2':>8} {'p99 redis':>10} {'local/r':>8} {'c2/r':>6}")
     for form in ("blocking", "async"):
         for op in OPS:
-            local = results[("local", form, op)]
-            redis_runs = results[("redis", form, op)]
+            runs = {b: results[(b, form, op)] for b in ("local", "local-c2", "redis")}
             memory = results.get(("memory", form, op))
-            ops_ratio = statistics.median(a["ops_s"] / b["ops_s"] for a, b in zip(local, redis_runs))
-            p99_ratio = statistics.median(a["p99"] / b["p99"] for a, b in zip(local, redis_runs))
-            mem = f"{statistics.median(m['ops_s'] for m in memory):13.0f}" if memory else f"{'-':>13}"
-            print(f"{form:8} {op:4} {statistics.median(r['ops_s'] for r in local):12.0f}"
-                  f" {statistics.median(r['ops_s'] for r in redis_runs):12.0f} {mem} {ops_ratio:10.2f}"
-                  f" {statistics.median(r['p99'] for r in local):8.0f}us"
-                  f" {statistics.median(r['p99'] for r in redis_runs):8.0f}us {p99_ratio:10.2f}")
 
+            def ratio(backend, key):
+                return statistics.median(a[key] / b[key] for a, b in zip(runs[backend], runs["redis"]))
+
+            def median(backend, key):
+                return statistics.median(r[key] for r in runs[backend])
+
+            mem = f"{statistics.median(m['ops_s'] for m in memory):9.0f}" if memory else f"{'-':>9}"
+            print(f"{form:8} {op:4} {median('local', 'ops_s'):9.0f} {median('local-c2', 'ops_s'):9.0f}"
+                  f" {median('redis', 'ops_s'):9.0f} {mem} {ratio('local', 'ops_s'):8.2f}"
+                  f" {ratio('local-c2', 'ops_s'):6.2f} {median('local', 'p99'):8.0f}us"
+                  f" {median('local-c2', 'p99'):6.0f}us {median('redis', 'p99'):8.0f}us"
+                  f" {ratio('local', 'p99'):8.2f} {ratio('local-c2', 'p99'):6.2f}")
 
 if __name__ == "__main__":
     main()
