@@ -84,7 +84,7 @@ final class LabServer implements AutoCloseable {
         String oneCpu = spec.pinned() ? " -XX:ActiveProcessorCount=1" : "";
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xms32m", "-Xmx256m"));
+                "-XX:+UseSerialGC", "-Xss512k", "-Xms32m", "-Xmx256m"));
         if (spec.pinned()) {
             command.add("-XX:ActiveProcessorCount=1");
         }
