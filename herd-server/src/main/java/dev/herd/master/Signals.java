@@ -24,20 +24,26 @@ final class Signals {
 
     private static final Logger log = LoggerFactory.getLogger(Signals.class);
 
-    /** Signals the master acts on, with Gunicorn's meanings. */
+    /** Signals the master acts on, with Gunicorn's meanings, and the {@code herd ctl} command that does the same. */
     enum Kind {
         /** Graceful stop. */
-        TERM,
+        TERM("herd ctl stop"),
         /** Halt now. */
-        INT,
+        INT("herd ctl stop --now"),
         /** Reload: a new generation from the configuration file, then the old one drains. */
-        HUP,
+        HUP("herd ctl reload"),
         /** One more worker. */
-        TTIN,
+        TTIN("herd ctl add"),
         /** One worker fewer (it drains first). */
-        TTOU,
+        TTOU("herd ctl remove"),
         /** Reopen log files. */
-        USR1
+        USR1(null);
+
+        private final String ctl;
+
+        Kind(String ctl) {
+            this.ctl = ctl;
+        }
     }
 
     private Signals() {
@@ -49,6 +55,7 @@ final class Signals {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
             Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
+            Object ignored = handlerClass.getField("SIG_IGN").get(null);
             for (Kind kind : Kind.values()) {
                 Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[]{handlerClass},
                         (proxy, method, args) -> {
@@ -58,7 +65,15 @@ final class Signals {
                             return null;
                         });
                 try {
-                    handle.invoke(null, signalClass.getConstructor(String.class).newInstance(kind.name()), handler);
+                    Object previous = handle.invoke(null, signalClass.getConstructor(String.class).newInstance(kind.name()),
+                            handler);
+                    if (previous == ignored) {
+                        // The JVM leaves TERM, INT and HUP ignored when they were at its start (nohup
+                        // ignores HUP; a shell's background job, INT), and installs nothing.
+                        log.warn("signal {} was ignored by whatever started herd (nohup? a background job?), and the"
+                                + " JVM keeps it ignored{}", kind.name().toLowerCase(Locale.ROOT),
+                                kind.ctl == null ? "" : ": " + kind.ctl + " does the same");
+                    }
                 } catch (InvocationTargetException e) {
                     log.warn("signal {} is reserved by the JVM here and keeps its JVM meaning ({})",
                             kind.name().toLowerCase(Locale.ROOT), e.getCause().getMessage());
