@@ -5,8 +5,6 @@ import dev.herd.config.Settings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What kind of app a configuration names, which decides the engine its workers run: an app
@@ -36,17 +34,6 @@ public enum AppKind {
             return SERVLET;
         }
         return config.get(Settings.MAIN).isEmpty() ? HERD : JDK_HTTP;
-    }
-
-    /** What an app not written for herd loses, said once when the master starts. */
-    public static List<String> startWarnings(Config config, int workers) {
-        AppKind kind = of(config);
-        List<String> warnings = new ArrayList<>();
-        if (kind == SERVLET && workers > 1) {
-            warnings.add("servlet app on " + workers + " workers: an HttpSession lives in the one worker that"
-                    + " made it, and the next request may reach another (sticky sessions or one worker keep them)");
-        }
-        return warnings;
     }
 
     /** A WAR file or an exploded WAR folder: a path ending in .war, or a folder. */

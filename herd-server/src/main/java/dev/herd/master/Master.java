@@ -6,7 +6,6 @@ import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
 import dev.herd.config.ConfigResolver;
 import dev.herd.config.Settings;
-import dev.herd.engine.AppKind;
 import dev.herd.ipc.ControlConnection;
 import dev.herd.ipc.ControlServer;
 import dev.herd.ipc.ControlSocketLocation;
@@ -140,7 +139,6 @@ public final class Master {
         Runtime.getRuntime().addShutdownHook(new Thread(workers::killAll, "herd-master-exit"));
         log.info("master pid={} listening on {} with {} {} workers; control socket {}", pid, listenAddresses(),
                 targetWorkers, config.workerClass().name().toLowerCase(Locale.ROOT), socket);
-        AppKind.startWarnings(config, targetWorkers).forEach(log::warn);
         if (config.get(Settings.RELOAD)) {
             appWatcher = AppWatcher.start(AppWatcher.sources(config),
                     what -> events.add(new MasterEvent.AppChanged(what)));

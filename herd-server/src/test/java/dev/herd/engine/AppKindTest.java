@@ -52,12 +52,4 @@ class AppKindTest {
         assertThatThrownBy(() -> AppCheck.check(config("app-jar", dir.toString(), "main", "com.example.Main")))
                 .hasMessage("main class com.example.Main not found in " + dir);
     }
-
-    @Test
-    void startWarningsSaySessionsStayInOneWorker() throws Exception {
-        assertThat(AppKind.startWarnings(config("app", "x.war"), 1)).isEmpty();
-        assertThat(AppKind.startWarnings(config("app", "x.war"), 2)).singleElement().asString()
-                .startsWith("servlet app on 2 workers: an HttpSession lives in the one worker");
-        assertThat(AppKind.startWarnings(config("app", "com.example.App"), 4)).isEmpty();
-    }
 }

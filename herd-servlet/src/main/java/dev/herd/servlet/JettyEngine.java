@@ -6,6 +6,7 @@ import dev.herd.config.Config;
 import dev.herd.config.Settings;
 import dev.herd.engine.Engine;
 import dev.herd.http.AccessLog;
+import dev.herd.servlet.session.SharedSessions;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
@@ -86,6 +87,7 @@ final class JettyEngine implements Engine {
         Server server = new Server(threads.pool());
         server.setStopTimeout(0); // herd drains before stopping; stop is then quick
         server.setErrorHandler(new CompactErrors());
+        SharedSessions.ids(server);
 
         TrustedForwarding forwarding = new TrustedForwarding(config.forwardedAllowIps());
         HttpConfiguration httpConfig = new HttpConfiguration();

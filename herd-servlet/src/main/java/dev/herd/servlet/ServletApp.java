@@ -4,6 +4,7 @@ import dev.herd.app.AppLoadException;
 import dev.herd.app.AppLoader;
 import dev.herd.config.Config;
 import dev.herd.config.Settings;
+import dev.herd.servlet.session.SharedSessions;
 import jakarta.servlet.Servlet;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
@@ -51,6 +52,7 @@ final class ServletApp {
         webApp.setThrowUnavailableOnStartupException(true);
         webApp.addHiddenClassMatcher(new ClassMatcher(HIDDEN));
         webApp.setLogUrlOnStart(false);
+        SharedSessions.install(webApp);
         return webApp;
     }
 
@@ -71,6 +73,7 @@ final class ServletApp {
         holder.setInitOrder(1); // made and initialized at boot: a broken servlet fails the boot
         holder.setAsyncSupported(true);
         context.addServlet(holder, "/*");
+        SharedSessions.install(context);
         return context;
     }
 }

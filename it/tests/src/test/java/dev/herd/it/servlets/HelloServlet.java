@@ -10,7 +10,8 @@ import java.io.InputStream;
 
 /**
  * A plain servlet served with {@code --servlet}: what the supervision tests need to see of a
- * worker (its pid, a request that sleeps, the client as the servlet sees it, a body, a session).
+ * worker (its pid, a request that sleeps, the client as the servlet sees it, a body, a session,
+ * a session too large to share).
  */
 public class HelloServlet extends HttpServlet {
 
@@ -38,6 +39,13 @@ public class HelloServlet extends HttpServlet {
                 visits = visits == null ? 1 : visits + 1;
                 session.setAttribute("visits", visits);
                 response.getWriter().print("visits " + visits);
+            }
+            case "/whoami" -> response.getWriter().print("{\"pid\":" + ProcessHandle.current().pid() + "}");
+            case "/big" -> {
+                // A session attribute of this many KiB: past 1 MiB the session cannot be shared.
+                byte[] big = new byte[Integer.parseInt(request.getParameter("kib")) * 1024];
+                request.getSession().setAttribute("big", big);
+                response.getWriter().print("stored " + big.length);
             }
             case "/thread" -> response.getWriter().print(Thread.currentThread().isVirtual() ? "virtual" : "platform");
             default -> response.getWriter().print(ProcessHandle.current().pid());
