@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * How many threads run the app at once: 1 under {@code sync}, {@code --threads} under
@@ -88,7 +89,7 @@ final class RequestGate extends Handler.Wrapper {
     CompletableFuture<Void> probe() {
         CompletableFuture<Void> passed = new CompletableFuture<>();
         if (limit == 0) {
-            executor.execute(() -> passed.complete(null));
+            run(() -> passed.complete(null), passed);
             return passed;
         }
         Runnable task = () -> {
@@ -102,7 +103,25 @@ final class RequestGate extends Handler.Wrapper {
             }
             running++;
         }
-        executor.execute(task);
+        if (!run(task, passed)) {
+            synchronized (this) {
+                running--;
+            }
+        }
         return passed;
+    }
+
+    /**
+     * Hands the probe to the model's threads; once they are shut down (the worker is stopping),
+     * the probe fails, which the heartbeat takes as the end, rather than an exception on its thread.
+     */
+    private boolean run(Runnable task, CompletableFuture<Void> passed) {
+        try {
+            executor.execute(task);
+            return true;
+        } catch (RejectedExecutionException stopping) {
+            passed.completeExceptionally(stopping);
+            return false;
+        }
     }
 }
