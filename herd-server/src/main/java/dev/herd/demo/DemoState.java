@@ -19,7 +19,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The demo app's shared state ({@link SharedState}): what one worker writes, the others read.
  * <ul>
- *   <li>{@code /login?user=NAME}, {@code /me}, {@code /logout}: a session behind a cookie</li>
+ *   <li>{@code /login?user=NAME}, {@code /me}, {@code /logout}: a session behind a cookie ({@code /login}
+ *       alone answers how to log in, as a login page would)</li>
  *   <li>{@code /count}: GET reads a shared counter; POST adds one ({@code ?times=N}: N times, one
  *       increment each) and answers the new value</li>
  *   <li>{@code /kv?key=K}: GET reads, PUT writes the body ({@code &ttl=SECONDS}), DELETE deletes</li>
@@ -70,7 +71,7 @@ final class DemoState {
             case "/login" -> {
                 Optional<String> user = request.query("user").filter(u -> !u.isBlank());
                 if (user.isEmpty()) {
-                    yield Response.text(400, "usage: /login?user=NAME\n");
+                    yield Response.text("log in with /login?user=NAME\n");
                 }
                 Session session = sessions.load(request).put("user", user.get()).rotateId();
                 yield sessions.save(session, Response.status(200)).body(loggedIn(user.get())).build();
@@ -135,7 +136,7 @@ final class DemoState {
             case "/login" -> {
                 Optional<String> user = request.query("user").filter(u -> !u.isBlank());
                 if (user.isEmpty()) {
-                    yield done(Response.text(400, "usage: /login?user=NAME\n"));
+                    yield done(Response.text("log in with /login?user=NAME\n"));
                 }
                 yield sessions.loadAsync(request)
                         .thenCompose(s -> sessions.saveAsync(s.put("user", user.get()).rotateId()))
