@@ -30,14 +30,6 @@ class StateIT {
         return args.toArray(String[]::new);
     }
 
-    /** Two connections held open at once: under least-busy, one per worker. */
-    private static WorkerConnection[] onBothWorkers(HerdProcess herd) throws Exception {
-        WorkerConnection first = new WorkerConnection(herd.port());
-        long firstPid = first.workerPid();
-        WorkerConnection second = new WorkerConnection(herd.port());
-        assertThat(second.workerPid()).as("two connections, two workers").isNotEqualTo(firstPid);
-        return new WorkerConnection[]{first, second};
-    }
 
     private static String me(HerdProcess herd, String cookie) throws Exception {
         try (WorkerConnection c = new WorkerConnection(herd.port()).cookie(cookie)) {
@@ -88,7 +80,7 @@ class StateIT {
             }
             herd.awaitLog(Pattern.compile("state socket: process " + ProcessHandle.current().pid()
                     + " sent what is not a state command \\(unknown command 99\\); disconnecting it"), Duration.ofSeconds(5));
-            WorkerConnection[] both = onBothWorkers(herd);
+            WorkerConnection[] both = WorkerConnection.onBothWorkers(herd.port());
             try (WorkerConnection a = both[0]; WorkerConnection b = both[1]) {
                 assertThat(a.request("POST", "/count", "").status()).isEqualTo(200);
                 assertThat(b.request("POST", "/count", "").body().trim()).isEqualTo("2");

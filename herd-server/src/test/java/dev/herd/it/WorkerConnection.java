@@ -39,6 +39,20 @@ final class WorkerConnection implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** Two connections held open at once: under least-busy, one per worker (checked by their pids). */
+    static WorkerConnection[] onBothWorkers(int port) throws IOException {
+        WorkerConnection first = new WorkerConnection(port);
+        long firstPid = first.workerPid();
+        WorkerConnection second = new WorkerConnection(port);
+        long secondPid = second.workerPid();
+        if (secondPid == firstPid) {
+            first.close();
+            second.close();
+            throw new AssertionError("two connections held open reached one worker (pid " + firstPid + ")");
+        }
+        return new WorkerConnection[]{first, second};
+    }
+
     /** Sends requests with this cookie (name=value) from now on. */
     WorkerConnection cookie(String cookie) {
         this.cookie = cookie;

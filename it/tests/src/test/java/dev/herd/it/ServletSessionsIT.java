@@ -45,14 +45,6 @@ class ServletSessionsIT {
         return ServletApps.hello(args.toArray(String[]::new));
     }
 
-    /** Two connections held open at once: under least-busy, one per worker. */
-    private static WorkerConnection[] onBothWorkers(HerdProcess herd) throws Exception {
-        WorkerConnection first = new WorkerConnection(herd.port());
-        long firstPid = first.workerPid();
-        WorkerConnection second = new WorkerConnection(herd.port());
-        assertThat(second.workerPid()).as("two connections, two workers").isNotEqualTo(firstPid);
-        return new WorkerConnection[]{first, second};
-    }
 
     private static String visit(int port, String cookie) throws Exception {
         try (WorkerConnection c = new WorkerConnection(port).cookie(cookie)) {
@@ -66,7 +58,7 @@ class ServletSessionsIT {
     @ValueSource(strings = {"local", "redis"})
     void aSessionMadeOnOneWorkerIsTheOthersAndOutlivesKillAndReload(String backend) throws Exception {
         try (HerdProcess herd = HerdProcess.start(twoWorkers(state(backend)))) {
-            WorkerConnection[] both = onBothWorkers(herd);
+            WorkerConnection[] both = WorkerConnection.onBothWorkers(herd.port());
             long maker;
             String cookie;
             try (WorkerConnection a = both[0]; WorkerConnection b = both[1]) {

@@ -52,14 +52,6 @@ class SharedStateIT {
         return args.toArray(String[]::new);
     }
 
-    /** Two connections held open at once: under least-busy, one per worker. */
-    private static WorkerConnection[] onBothWorkers(HerdProcess herd) throws Exception {
-        WorkerConnection first = new WorkerConnection(herd.port());
-        long firstPid = first.workerPid();
-        WorkerConnection second = new WorkerConnection(herd.port());
-        assertThat(second.workerPid()).as("two connections, two workers").isNotEqualTo(firstPid);
-        return new WorkerConnection[]{first, second};
-    }
 
     private static String me(HerdProcess herd, String cookie) throws Exception {
         try (WorkerConnection c = new WorkerConnection(herd.port()).cookie(cookie)) {
@@ -74,7 +66,7 @@ class SharedStateIT {
     void aLoginOnOneWorkerIsSeenByTheOtherAndOutlivesKillReloadAndScaleDown(String backend, String model)
             throws Exception {
         try (HerdProcess herd = HerdProcess.start(twoWorkers(state(backend), model))) {
-            WorkerConnection[] both = onBothWorkers(herd);
+            WorkerConnection[] both = WorkerConnection.onBothWorkers(herd.port());
             long loginPid;
             String cookie;
             try (WorkerConnection a = both[0]; WorkerConnection b = both[1]) {
@@ -159,7 +151,7 @@ class SharedStateIT {
     void timesToLiveExpireForEveryWorkerAndMessagesReachEveryWorker(String backend) throws Exception {
         String state = state(backend);
         try (HerdProcess herd = HerdProcess.start(twoWorkers(state, "threads"))) {
-            WorkerConnection[] both = onBothWorkers(herd);
+            WorkerConnection[] both = WorkerConnection.onBothWorkers(herd.port());
             try (WorkerConnection a = both[0]; WorkerConnection b = both[1]) {
                 assertThat(a.request("PUT", "/kv?key=brief&ttl=0.5", "here").status()).isEqualTo(200);
                 assertThat(a.request("PUT", "/kv?key=lasting", "here").status()).isEqualTo(200);
@@ -249,7 +241,7 @@ class SharedStateIT {
                     return c.request("POST", "/count", "").status() == 200;
                 }
             });
-            WorkerConnection[] both = onBothWorkers(herd);
+            WorkerConnection[] both = WorkerConnection.onBothWorkers(herd.port());
             try (WorkerConnection a = both[0]; WorkerConnection b = both[1]) {
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                         .until(() -> b.request("POST", "/count", "").status() == 200);
