@@ -10,7 +10,11 @@ import java.util.Queue;
  * Routes what arrives on the control socket. Runs on the master's I/O loop: balancing messages
  * are handled right there, where the balancer lives and accepts happen; everything else is
  * queued for the master's own thread, a worker's Ready under a balancer only once the balancer
- * can give that worker connections.
+ * gives that worker connections. The balancer starts serving the worker here, on the loop, before
+ * the master's thread hears of it: were that left to a task the master's thread queues, the loop
+ * would accept a burst that arrived meanwhile (it reads its sockets before it runs queued tasks)
+ * and hand all of it to the workers that were ready earlier, though the master had already
+ * announced this one.
  */
 final class ControlTraffic implements ControlServer.Listener {
 
@@ -29,8 +33,10 @@ final class ControlTraffic implements ControlServer.Listener {
             case Message.Handoff hello when balancer != null -> balancer.handoffConnected(connection, hello);
             case Message.Load load when balancer != null -> balancer.load(connection, load);
             case Message.Taken taken when balancer != null -> balancer.taken(connection);
-            case Message.Ready ready when balancer != null -> balancer.onceConnected(connection.peerPid(),
-                    () -> events.add(new MasterEvent.ControlMessage(connection, ready)));
+            case Message.Ready ready when balancer != null -> balancer.onceConnected(connection.peerPid(), () -> {
+                balancer.serving(connection.peerPid());
+                events.add(new MasterEvent.ControlMessage(connection, ready));
+            });
             default -> events.add(new MasterEvent.ControlMessage(connection, message));
         }
     }

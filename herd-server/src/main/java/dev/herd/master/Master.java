@@ -309,7 +309,7 @@ public final class Master {
 
     private void ready(WorkerHandle worker, long bootMillis) {
         worker.ready(System.nanoTime());
-        balance(b -> b.serving(worker.pid()));
+        // The balancer already gives it connections (ControlTraffic).
         bootFailuresInARow = 0;
         log.info("{} ready (generation {}, boot {} ms, {} ms after spawn)", worker, worker.generation(), bootMillis,
                 (System.nanoTime() - worker.spawnedNanos()) / 1_000_000);
