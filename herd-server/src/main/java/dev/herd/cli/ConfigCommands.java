@@ -99,6 +99,9 @@ final class ConfigCommands {
     /** The value as TOML, so print-config's output can be pasted into herd.toml. */
     private static String toml(Setting<?> setting, Object value) {
         String text = setting.format(value);
+        if (setting == Settings.ADMIN_TOKEN && !text.isEmpty()) {
+            return quote("***"); // a secret: print-config output ends up in tickets and chats
+        }
         if (setting.type() == ValueType.INT || setting.type() == ValueType.SECONDS) {
             return text;
         }

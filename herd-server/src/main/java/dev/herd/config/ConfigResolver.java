@@ -74,10 +74,39 @@ public final class ConfigResolver {
         if (file != null) {
             values.put(Settings.CONFIG, file.toString());
         }
+        String admin = adminExposure(Settings.ADMIN_BIND.cast(values.get(Settings.ADMIN_BIND)),
+                Settings.ADMIN_TOKEN.cast(values.get(Settings.ADMIN_TOKEN)));
+        if (admin != null) {
+            problems.add(admin);
+        }
         if (!problems.isEmpty()) {
             throw new InvalidSettingException(problems);
         }
         return new Config(values, sources);
+    }
+
+    /**
+     * The admin listener shows every worker, the configuration's shape and the traffic: beyond
+     * loopback only with a token.
+     */
+    static String adminExposure(String bind, String token) {
+        if (bind.isBlank() || !token.isEmpty()) {
+            return null;
+        }
+        String host;
+        try {
+            host = BindAddress.parse(bind).host();
+        } catch (IllegalArgumentException e) {
+            return null; // --admin-bind's own check says what is wrong
+        }
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        return loopback ? null : "--admin-bind: " + bind + " is not a loopback address; set --admin-token (or"
+                + " $HERD_ADMIN_TOKEN) too, or bind it to 127.0.0.1";
     }
 
     private static void take(Setting<?> setting, String text, String origin, Source source,

@@ -304,6 +304,18 @@ public final class Settings {
             "How long one SharedState call waits for the store before it fails with StateUnavailableException"
                     + " (and the request, if the app lets it escape, gets a 503).");
 
+    public static final Setting<String> ADMIN_BIND = declare(
+            "admin-bind", null, Section.LOGGING, ValueType.STRING, "", Settings::adminBind,
+            "Serve the admin listener on HOST:PORT: /metrics (Prometheus, OpenMetrics), /health/live,"
+                    + " /health/ready, /health/startup and /status, from the master itself, so it answers while"
+                    + " every worker is busy or restarting. Off when empty. An address other than loopback needs"
+                    + " --admin-token. See docs/metrics.md.");
+
+    public static final Setting<String> ADMIN_TOKEN = declare(
+            "admin-token", null, Section.LOGGING, ValueType.STRING, "", Settings::adminToken,
+            "Bearer token the admin listener asks of every request (Authorization: Bearer TOKEN); a request"
+                    + " without it gets 401. Prefer $HERD_ADMIN_TOKEN to the flag, which other users can see in ps.");
+
     public static final Setting<String> LOG_LEVEL = declare(
             "log-level", null, Section.LOGGING, ValueType.STRING, "info",
             v -> List.of("error", "warn", "info", "debug", "trace").contains(v) ? null
@@ -386,6 +398,23 @@ public final class Settings {
             return "the directory of '" + value + "' does not exist";
         }
         return java.nio.file.Files.isDirectory(java.nio.file.Path.of(value)) ? "'" + value + "' is a directory" : null;
+    }
+
+    private static String adminBind(String value) {
+        if (value.isBlank()) {
+            return null;
+        }
+        try {
+            BindAddress address = BindAddress.parse(value);
+            return address.isUnix() ? "must be HOST:PORT (the admin listener is TCP), got '" + value + "'" : null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String adminToken(String value) {
+        return value.isEmpty() || value.matches("[\\x21-\\x7e]{16,}") ? null
+                : "must be at least 16 printable characters without spaces";
     }
 
     private static String octalMode(String mode) {

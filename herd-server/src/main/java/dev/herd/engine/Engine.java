@@ -1,6 +1,7 @@
 package dev.herd.engine;
 
 import dev.herd.config.BindAddress;
+import dev.herd.metrics.HttpMetrics;
 import io.netty.channel.EventLoopGroup;
 
 import java.time.Duration;
@@ -51,6 +52,9 @@ public interface Engine {
 
     /** Client connections open now. */
     int connections();
+
+    /** Request durations, body sizes and queue times, which the worker reports to the master. */
+    HttpMetrics httpMetrics();
 
     /** Responses streaming now (bodies the app writes, event streams), when the engine tells them apart. */
     default int streams() {

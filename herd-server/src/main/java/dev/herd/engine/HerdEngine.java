@@ -5,6 +5,7 @@ import dev.herd.app.AppInstance;
 import dev.herd.app.AppLoadException;
 import dev.herd.app.AppLoader;
 import dev.herd.config.BindAddress;
+import dev.herd.metrics.HttpMetrics;
 import dev.herd.config.Config;
 import dev.herd.exec.ExecutionModel;
 import dev.herd.http.HttpOptions;
@@ -81,6 +82,11 @@ public final class HerdEngine implements Engine {
     @Override
     public int connections() {
         return server.connections();
+    }
+
+    @Override
+    public HttpMetrics httpMetrics() {
+        return server.metrics();
     }
 
     @Override

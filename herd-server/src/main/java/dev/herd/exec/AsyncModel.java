@@ -64,6 +64,7 @@ final class AsyncModel implements ExecutionModel {
     }
 
     private void invoke(Request request, ScheduledExecutorService eventLoop, ResponseSink sink) {
+        sink.started();
         CompletionStage<Response> stage;
         try {
             stage = handler.handleAsync(request, new LoopAsyncContext(eventLoop, offload));

@@ -94,6 +94,15 @@ final class HttpExchange implements ResponseSink, ChannelFutureListener, Streami
     }
 
     @Override
+    public void started() {
+        connection.metrics().queued(ctx.executor().ticker().nanoTime() - startNanos);
+    }
+
+    HttpRequestChannelHandler connection() {
+        return connection;
+    }
+
+    @Override
     public void complete(Response response) {
         if (response == null) {
             fail(new NullPointerException("the app returned no response"));

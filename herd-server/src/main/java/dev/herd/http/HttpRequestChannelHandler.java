@@ -1,5 +1,6 @@
 package dev.herd.http;
 
+import dev.herd.metrics.HttpMetrics;
 import dev.herd.api.Request;
 import dev.herd.api.Response;
 import dev.herd.api.ResponseBody;
@@ -100,7 +101,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
                               ForwardedHeaders forwarded, AccessLog accessLog, List<StaticFolder> staticFolders,
                               WebSocketSettings webSockets) {
         this.staticFolders = staticFolders;
-        this.webSockets = new WebSocketUpgrades(webSockets, stats, accessLog);
+        this.webSockets = new WebSocketUpgrades(webSockets, stats);
         this.dispatcher = dispatcher;
         this.stats = stats;
         this.timeouts = timeouts;
@@ -419,7 +420,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         FullHttpResponse response = HttpResponses.refusal(status);
         long bodyBytes = response.content().readableBytes();
         ctx.writeAndFlush(response).addListener(future -> {
-            logAccess(logged, client, response, bodyBytes, now(ctx) - startNanos);
+            answered(logged, client, response, bodyBytes, now(ctx) - startNanos);
             closeAfterRefusal(ctx);
         });
     }
@@ -514,7 +515,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         if (exchange.output != null) {
             stats.streams.decrementAndGet();
         }
-        logAccess(exchange.nettyRequest, exchange.client, exchange.nettyResponse, exchange.bodyBytes,
+        answered(exchange.nettyRequest, exchange.client, exchange.nettyResponse, exchange.bodyBytes,
                 now - exchange.startNanos);
         busy = false;
         current = null;
@@ -588,10 +589,34 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    void logAccess(HttpRequest request, InetSocketAddress client, HttpResponse response, long bodyBytes,
-                           long elapsedNanos) {
+    /** One request answered: counted in the metrics, and a line in the access log. */
+    void answered(HttpRequest request, InetSocketAddress client, HttpResponse response, long bodyBytes,
+                  long elapsedNanos) {
+        stats.metrics.answered(request == null ? "_OTHER" : request.method().name(),
+                response == null ? 0 : response.status().code(), null, requestBodyBytes(request), bodyBytes,
+                elapsedNanos);
         if (accessLog.enabled()) {
             accessLog.log(new AccessLogEntry(request, client, response, bodyBytes, elapsedNanos));
         }
+    }
+
+    /** As the request declared it: its Content-Length, none for a request without a body, -1 for a chunked one. */
+    private static long requestBodyBytes(HttpRequest request) {
+        if (request == null) {
+            return -1;
+        }
+        String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (length != null) {
+            try {
+                return Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING) ? -1 : 0;
+    }
+
+    HttpMetrics metrics() {
+        return stats.metrics;
     }
 }

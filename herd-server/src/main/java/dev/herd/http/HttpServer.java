@@ -1,5 +1,6 @@
 package dev.herd.http;
 
+import dev.herd.metrics.HttpMetrics;
 import dev.herd.config.BindAddress;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -206,6 +207,10 @@ public final class HttpServer {
 
     public int connections() {
         return stats.connections.get();
+    }
+
+    public HttpMetrics metrics() {
+        return stats.metrics;
     }
 
     /** Responses streaming now: bodies the app writes and event streams. */

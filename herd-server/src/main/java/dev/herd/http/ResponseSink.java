@@ -15,6 +15,13 @@ import dev.herd.api.Response;
  */
 public interface ResponseSink {
 
+    /**
+     * The app starts on the request now: what it waited since its head arrived is its queue
+     * time (for a thread, or a turn under a concurrency limit). Called once, before the outcome.
+     */
+    default void started() {
+    }
+
     /** A response whose body is bytes or a file. */
     void complete(Response response);
 

@@ -1,5 +1,7 @@
 package dev.herd.http;
 
+import dev.herd.metrics.HttpMetrics;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -13,6 +15,8 @@ final class ServerStats {
     final AtomicInteger streams = new AtomicInteger();
     /** WebSockets open now (each also counts as a connection). */
     final AtomicInteger webSockets = new AtomicInteger();
+    /** Durations, sizes and queue times, for the master's /metrics. */
+    final HttpMetrics metrics = new HttpMetrics();
     /** Set once on graceful stop: no new keep-alive, idle connections close. */
     volatile boolean draining;
 }

@@ -25,12 +25,10 @@ final class WebSocketUpgrades {
 
     private final WebSocketSettings settings;
     private final ServerStats stats;
-    private final AccessLog accessLog;
 
-    WebSocketUpgrades(WebSocketSettings settings, ServerStats stats, AccessLog accessLog) {
+    WebSocketUpgrades(WebSocketSettings settings, ServerStats stats) {
         this.settings = settings;
         this.stats = stats;
-        this.accessLog = accessLog;
     }
 
     WebSocketSettings settings() {
@@ -62,10 +60,8 @@ final class WebSocketUpgrades {
         FullHttpResponse handshake = Handshake.response(exchange.nettyRequest, head.headers(), deflate);
         exchange.nettyResponse = handshake;
         stats.webSockets.incrementAndGet();
-        if (accessLog.enabled()) {
-            accessLog.log(new AccessLogEntry(exchange.nettyRequest, exchange.client, handshake, 0,
-                    ctx.executor().ticker().nanoTime() - exchange.startNanos));
-        }
+        exchange.connection().answered(exchange.nettyRequest, exchange.client, handshake, 0,
+                ctx.executor().ticker().nanoTime() - exchange.startNanos);
         log.debug("WebSocket open: {} from {}{}", exchange.request.path(), exchange.client,
                 deflate != null ? " (permessage-deflate)" : "");
         WebSocketPipeline.install(ctx, "encoder", "decoder", List.of("body", "app"), handshake, deflate, socket,

@@ -17,6 +17,7 @@ import java.util.Map;
  *   (back to reading bytes, boots the app)
  *   Ready                          -&gt;
  *   Heartbeat ... every interval   -&gt;
+ *   Metrics ... every second       -&gt;
  *   Retire(reason), when it wants replacing (max requests, heap) -&gt;
  *                                  &lt;-   ReopenLogs, on USR1
  *                                  &lt;-   Stop(grace)
@@ -80,6 +81,13 @@ public sealed interface Message {
      * the ones still on their way).
      */
     record Load(int connections, int inFlight, long received) implements Message {
+    }
+
+    /**
+     * The worker's metrics since its previous report (counters and histograms as increases,
+     * gauges as values), in {@code MetricsReport}'s bytes; every second, and once more at exit.
+     */
+    record Metrics(byte[] report) implements Message {
     }
 
     /** Stop gracefully: stop accepting, finish in-flight requests within {@code graceMillis}, exit 0. */

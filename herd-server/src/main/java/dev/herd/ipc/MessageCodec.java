@@ -21,7 +21,8 @@ import java.util.Map;
  * +-------------+--------+---------------------------+
  *   length counts the tag and fields. Fields: long = 8 bytes, int = 4 (big-endian),
  *   String = modified UTF-8 with a u16 length (DataOutput.writeUTF), long text (Reply) = u32
- *   length then UTF-8, list and map = u32 count then their items (a map item is key then value).
+ *   length then UTF-8, bytes (Metrics) = u32 length then the bytes, list and map = u32 count
+ *   then their items (a map item is key then value).
  * </pre>
  *
  * Both ends are the same build of herd, so there is no version negotiation.
@@ -45,6 +46,7 @@ public final class MessageCodec {
     private static final byte LOAD = 12;
     private static final byte TAKEN = 13;
     private static final byte STOP_ACCEPTING = 14;
+    private static final byte METRICS = 15;
 
     private MessageCodec() {
     }
@@ -90,6 +92,11 @@ public final class MessageCodec {
                     out.writeInt(connections);
                     out.writeInt(inFlight);
                     out.writeLong(received);
+                }
+                case Message.Metrics(byte[] report) -> {
+                    out.writeByte(METRICS);
+                    out.writeInt(report.length);
+                    out.write(report);
                 }
                 case Message.Stop(long graceMillis) -> {
                     out.writeByte(STOP);
@@ -138,6 +145,11 @@ public final class MessageCodec {
             case HANDOFF -> new Message.Handoff(in.readLong(), in.readInt());
             case TAKEN -> new Message.Taken();
             case LOAD -> new Message.Load(in.readInt(), in.readInt(), in.readLong());
+            case METRICS -> {
+                byte[] report = new byte[readCount(in)];
+                in.readFully(report);
+                yield new Message.Metrics(report);
+            }
             case STOP -> new Message.Stop(in.readLong());
             case RETIRE -> new Message.Retire(in.readUTF());
             case REOPEN_LOGS -> new Message.ReopenLogs();

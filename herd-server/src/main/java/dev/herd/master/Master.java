@@ -1,5 +1,7 @@
 package dev.herd.master;
 
+import dev.herd.admin.AdminBackend;
+import dev.herd.admin.AdminServer;
 import dev.herd.ExitCodes;
 import dev.herd.config.Balance;
 import dev.herd.config.BindAddress;
@@ -72,6 +74,8 @@ public final class Master {
     private Listeners listeners;
     /** Null under --balance shared; otherwise confined to {@link #loop}: reach it with {@link #balance}. */
     private Balancer balancer;
+    private final MasterMetrics metrics = new MasterMetrics();
+    private AdminServer admin;
 
     public Master(Config config, ConfigResolver resolver) {
         this.config = config;
@@ -135,6 +139,13 @@ public final class Master {
             pidFile = PidFile.write(Path.of(config.pidFile()), pid);
         }
         launcher = new WorkerLauncher(socket);
+        String adminBind = config.get(Settings.ADMIN_BIND);
+        if (!adminBind.isBlank()) {
+            admin = AdminServer.start(loop, BindAddress.parse(adminBind), config.get(Settings.ADMIN_TOKEN),
+                    new MasterAdmin(events, this));
+            log.info("admin listener on http://{}/ (metrics, health, status){}", admin.address(),
+                    config.get(Settings.ADMIN_TOKEN).isEmpty() ? "" : " with a bearer token");
+        }
         Signals.install(kind -> events.add(new MasterEvent.SignalReceived(kind)));
         Runtime.getRuntime().addShutdownHook(new Thread(workers::killAll, "herd-master-exit"));
         log.info("master pid={} listening on {} with {} {} workers; control socket {}", pid, listenAddresses(),
@@ -167,6 +178,7 @@ public final class Master {
                             onMessage(connection, message);
                     case MasterEvent.WorkerExited(WorkerHandle worker, int status) -> reapWorker(worker, status);
                     case MasterEvent.AppChanged(String what) -> appChanged = what;
+                    case MasterEvent.Call(Runnable task) -> task.run();
                 }
             } catch (RuntimeException bug) {
                 // A bug in handling one event must not take the master, and with it every worker, down.
@@ -179,6 +191,7 @@ public final class Master {
     /** Kills workers whose heartbeat stopped for --timeout, or whose boot took past --boot-timeout. */
     private void stopTimedOutWorkers() {
         for (Watchdog.Verdict verdict : Watchdog.overdue(workers, System.nanoTime())) {
+            verdict.worker().endCause("timeout");
             kill(verdict.worker(), verdict.killAtNanos());
         }
     }
@@ -204,8 +217,10 @@ public final class Master {
         generation = reload.generation();
         config = reload.config();
         for (WorkerHandle worker : workers.matching(w -> w.generation() < generation)) {
+            worker.endCause("reload");
             stopWorker(worker);
         }
+        metrics.reloaded(System.nanoTime() - reload.startedNanos());
         reload.done(old);
         reload = null;
     }
@@ -277,6 +292,7 @@ public final class Master {
                     workers.byConnection(connection)
                             .ifPresent(w -> w.heartbeat(now, requests, inFlight, connections, streams, webSockets));
             case Message.Retire(String reason) -> workers.byConnection(connection).ifPresent(w -> retire(w, reason));
+            case Message.Metrics(byte[] report) -> workers.byConnection(connection).ifPresent(w -> metrics.report(w, report));
             case Message.Command(String name, java.util.List<String> args) -> commands.run(connection, name, args);
             // What only the master sends, and balancing messages, which the I/O loop handles itself.
             case Message.Welcome _, Message.Stop _, Message.ReopenLogs _, Message.StopAccepting _, Message.Reply _,
@@ -309,6 +325,7 @@ public final class Master {
 
     private void ready(WorkerHandle worker, long bootMillis) {
         worker.ready(System.nanoTime());
+        metrics.booted(System.nanoTime() - worker.spawnedNanos());
         // The balancer already gives it connections (ControlTraffic).
         bootFailuresInARow = 0;
         log.info("{} ready (generation {}, boot {} ms, {} ms after spawn)", worker, worker.generation(), bootMillis,
@@ -326,6 +343,7 @@ public final class Master {
     private void retire(WorkerHandle worker, String reason) {
         if (worker.state() == WorkerHandle.State.READY && state == State.RUNNING) {
             log.info("{} asks to be replaced ({}); starting its successor", worker, reason);
+            worker.endCause(reason.startsWith("served") ? "max_requests" : "max_heap");
             worker.retiring();
         }
     }
@@ -333,6 +351,7 @@ public final class Master {
     private void reapWorker(WorkerHandle worker, int status) {
         workers.remove(worker);
         balance(b -> b.forget(worker.pid()));
+        metrics.exited(worker, restartCause(worker, status));
         String how = status > 128 ? status + " (killed by signal " + (status - 128) + ")" : Integer.toString(status);
         if (state == State.STOPPING || worker.state() == WorkerHandle.State.STOPPING || worker.abandoned()) {
             log.info("{} exited with status {}", worker, how);
@@ -353,6 +372,20 @@ public final class Master {
             return;
         }
         log.warn("{} exited with status {}; starting a replacement", worker, how);
+    }
+
+    /** Why a worker that exited is replaced, for the restart counts; null when it is not (the server stops). */
+    private String restartCause(WorkerHandle worker, int status) {
+        if (state == State.STOPPING || state == State.STOPPED) {
+            return null;
+        }
+        if (worker.endCause() != null) {
+            return worker.endCause();
+        }
+        if (worker.abandoned()) {
+            return null;
+        }
+        return status > 128 ? "crash" : "exit";
     }
 
     // ---- verbs (also reached from herd ctl) ------------------------------------------------
@@ -399,6 +432,7 @@ public final class Master {
         int before = targetWorkers;
         targetWorkers = wanted;
         for (WorkerHandle worker : workers.matching(w -> w.index() > wanted)) {
+            worker.endCause("scale");
             stopWorker(worker);
         }
         log.info("scaled from {} to {} workers", before, wanted);
@@ -428,6 +462,18 @@ public final class Master {
                         .thenComparingInt(WorkerHandle::index))
                 .toList();
         return new StatusReport(view, sorted, System.nanoTime());
+    }
+
+    /** The metrics exposition now (admin listener). */
+    String metricsText(boolean openMetrics) {
+        return metrics.render(openMetrics, workers.matching(w -> true), listeners.addresses(),
+                config.get(Settings.BACKLOG), System.nanoTime());
+    }
+
+    /** For the health probes: started once the first generation was ready; ready while it serves. */
+    AdminBackend.Health health() {
+        boolean serving = state == State.RUNNING && workers.count(generation, WorkerHandle.State.READY) > 0;
+        return new AdminBackend.Health(state != State.STARTING, serving);
     }
 
     private String stateDescription() {
@@ -517,6 +563,9 @@ public final class Master {
     private void cleanUp() {
         if (appWatcher != null) {
             appWatcher.close();
+        }
+        if (admin != null) {
+            admin.close();
         }
         if (controlServer != null) {
             controlServer.close();

@@ -18,6 +18,10 @@ sealed interface MasterEvent {
     record WorkerExited(WorkerHandle worker, int status) implements MasterEvent {
     }
 
+    /** Something to run on the master's thread, for another thread that needs its state (the admin listener). */
+    record Call(Runnable task) implements MasterEvent {
+    }
+
     /** {@code --reload}: a file of the app changed and the changes settled. */
     record AppChanged(String what) implements MasterEvent {
     }

@@ -41,6 +41,10 @@ final class Reload {
      *
      * @throws ControlCommands.Refused the configuration or the app is broken; the serving generation goes on
      */
+    long startedNanos() {
+        return startedNanos;
+    }
+
     static Reload plan(ConfigResolver resolver, Config serving, int servingGeneration, ControlConnection requester)
             throws ControlCommands.Refused {
         Config next;

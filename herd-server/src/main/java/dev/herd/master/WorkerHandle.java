@@ -34,6 +34,8 @@ final class WorkerHandle {
     private long lastHeartbeatNanos;
     private long killAtNanos;
     private boolean abandoned;
+    /** Why the master ends it (for the restart counts): reload, scale, timeout, max_requests, max_heap. */
+    private String endCause;
     private long requests;
     private int inFlight;
     private int connections;
@@ -108,6 +110,17 @@ final class WorkerHandle {
         this.connections = connections;
         this.streams = streams;
         this.webSockets = webSockets;
+    }
+
+    /** Records why the master ends this worker; the first reason given stands. */
+    void endCause(String cause) {
+        if (endCause == null) {
+            endCause = cause;
+        }
+    }
+
+    String endCause() {
+        return endCause;
     }
 
     long lastHeartbeatNanos() {

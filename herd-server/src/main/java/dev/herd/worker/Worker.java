@@ -110,11 +110,14 @@ final class Worker {
         log.debug("serving {} on {}", engine.describe(), welcome.listeners());
         Recycler recycler = new Recycler(config.maxRequests(), config.maxRequestsJitter(), config.maxHeapAfterGcMiB());
         new Heartbeat(engine, control, recycler, Heartbeat.intervalFor(config.timeout())).start();
+        MetricsReporter metrics = new MetricsReporter(engine, control, controlLoop);
 
         while (true) {
             switch (inbox.take()) {
                 case Message.Stop stop -> {
-                    return drain(engine, handoffs, Duration.ofMillis(stop.graceMillis()));
+                    int status = drain(engine, handoffs, Duration.ofMillis(stop.graceMillis()));
+                    metrics.finish();
+                    return status;
                 }
                 case Message.StopAccepting stopAccepting -> {
                     log.warn("the master gave up on this worker: accepting no more connections");

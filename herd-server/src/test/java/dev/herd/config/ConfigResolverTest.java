@@ -101,4 +101,26 @@ class ConfigResolverTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigResolver.resolve(Map.of("HERD_RELOAD", "maybe"), Map.of()))
                 .hasMessageContaining("not true or false: 'maybe'");
     }
+
+    @Test
+    void theAdminListenerLeavesLoopbackOnlyWithAToken() throws Exception {
+        assertThat(ConfigResolver.resolve(Map.of(), Map.of(Settings.ADMIN_BIND, List.of("127.0.0.1:9100")))
+                .get(Settings.ADMIN_BIND)).isEqualTo("127.0.0.1:9100");
+        assertThat(ConfigResolver.resolve(Map.of(), Map.of(Settings.ADMIN_BIND, List.of("[::1]:9100")))
+                .get(Settings.ADMIN_BIND)).isEqualTo("[::1]:9100");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(),
+                        Map.of(Settings.ADMIN_BIND, List.of("0.0.0.0:9100"))))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessage("--admin-bind: 0.0.0.0:9100 is not a loopback address; set --admin-token (or"
+                        + " $HERD_ADMIN_TOKEN) too, or bind it to 127.0.0.1");
+        Config open = ConfigResolver.resolve(Map.of("HERD_ADMIN_TOKEN", "s3cret-s3cret-s3cret"),
+                Map.of(Settings.ADMIN_BIND, List.of("0.0.0.0:9100")));
+        assertThat(open.get(Settings.ADMIN_TOKEN)).isEqualTo("s3cret-s3cret-s3cret");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(),
+                        Map.of(Settings.ADMIN_TOKEN, List.of("short"))))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("at least 16 printable");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(),
+                        Map.of(Settings.ADMIN_BIND, List.of("unix:/tmp/admin.sock"))))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("HOST:PORT");
+    }
 }

@@ -6,6 +6,7 @@ import dev.herd.config.Config;
 import dev.herd.config.Settings;
 import dev.herd.engine.Engine;
 import dev.herd.http.AccessLog;
+import dev.herd.metrics.HttpMetrics;
 import dev.herd.servlet.session.SharedSessions;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.io.EndPoint;
@@ -49,6 +50,7 @@ final class JettyEngine implements Engine {
     private final RequestGate gate;
     private final HttpConnectionFactory http;
     private final AccessLog accessLog;
+    private final HttpMetrics metrics;
     private final HandedOverChannels channels;
     private final String description;
     private final Duration drainIdle;
@@ -65,7 +67,8 @@ final class JettyEngine implements Engine {
     private volatile ServerConnector handoffConnector;
 
     private JettyEngine(Server server, JettyThreads threads, WorkerHandler worker, RequestGate gate,
-                        HttpConnectionFactory http, AccessLog accessLog, HandedOverChannels channels,
+                        HttpConnectionFactory http, AccessLog accessLog, HttpMetrics metrics,
+                        HandedOverChannels channels,
                         String description, Duration drainIdle, int ioThreads, long idleMillis) {
         this.server = server;
         this.threads = threads;
@@ -73,6 +76,7 @@ final class JettyEngine implements Engine {
         this.gate = gate;
         this.http = http;
         this.accessLog = accessLog;
+        this.metrics = metrics;
         this.channels = channels;
         this.description = description;
         this.drainIdle = drainIdle;
@@ -89,6 +93,7 @@ final class JettyEngine implements Engine {
         server.setErrorHandler(new CompactErrors());
         SharedSessions.ids(server);
 
+        HttpMetrics metrics = new HttpMetrics();
         TrustedForwarding forwarding = new TrustedForwarding(config.forwardedAllowIps());
         HttpConfiguration httpConfig = new HttpConfiguration();
         httpConfig.setSendServerVersion(false);
@@ -108,7 +113,7 @@ final class JettyEngine implements Engine {
 
         WorkerHandler worker = new WorkerHandler(new WorkerHandler.Limits(line, fields, fieldSize),
                 config.requestTimeout(), server.getScheduler());
-        RequestGate gate = new RequestGate(threads.appLimit(), threads.appExecutor());
+        RequestGate gate = new RequestGate(threads.appLimit(), threads.appExecutor(), metrics);
         ContextHandler app = ServletApp.context(config);
         int maxBody = config.get(Settings.LIMIT_REQUEST_BODY);
         gate.setHandler(new SizeLimitHandler(maxBody == 0 ? -1 : maxBody, -1));
@@ -117,9 +122,13 @@ final class JettyEngine implements Engine {
         server.setHandler(worker);
 
         AccessLog accessLog = AccessLog.open(config.accessLog(), config.accessLogFormat());
-        if (accessLog.enabled()) {
-            server.setRequestLog(new JettyAccessLog(accessLog, forwarding));
-        }
+        JettyAccessLog lines = accessLog.enabled() ? new JettyAccessLog(accessLog, forwarding) : null;
+        server.setRequestLog((request, response) -> {
+            JettyMetrics.answered(metrics, request, response);
+            if (lines != null) {
+                lines.log(request, response);
+            }
+        });
         try {
             server.start();
         } catch (Exception e) {
@@ -136,7 +145,7 @@ final class JettyEngine implements Engine {
         Duration keepAlive = config.keepAlive();
         Duration oneSecond = Duration.ofSeconds(1);
         Duration drainIdle = keepAlive.isZero() || keepAlive.compareTo(oneSecond) > 0 ? oneSecond : keepAlive;
-        return new JettyEngine(server, threads, worker, gate, http, accessLog, channels,
+        return new JettyEngine(server, threads, worker, gate, http, accessLog, metrics, channels,
                 ServletApp.describe(config) + " on Jetty with the " + threads.modelName() + " model",
                 drainIdle, config.ioThreads(),
                 (keepAlive.isZero() ? config.readTimeout() : keepAlive).toMillis());
@@ -230,6 +239,11 @@ final class JettyEngine implements Engine {
     @Override
     public int inFlight() {
         return worker.inFlight();
+    }
+
+    @Override
+    public HttpMetrics httpMetrics() {
+        return metrics;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.herd.servlet;
 
+import dev.herd.metrics.HttpMetrics;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -27,6 +28,7 @@ final class RequestGate extends Handler.Wrapper {
 
     private final int limit;
     private final Executor executor;
+    private final HttpMetrics metrics;
     // Guarded by this.
     private final Queue<Runnable> waiting = new ArrayDeque<>();
     private int running;
@@ -34,15 +36,19 @@ final class RequestGate extends Handler.Wrapper {
     /**
      * @param limit    threads in the app at once; 0: no limit
      * @param executor where a queued request runs once its turn comes (the model's threads)
+     * @param metrics  takes each request's queue time: from its head arriving to the app starting
+     *                 it, which covers Jetty's hand-over to a thread and the wait for a turn here
      */
-    RequestGate(int limit, Executor executor) {
+    RequestGate(int limit, Executor executor, HttpMetrics metrics) {
         this.limit = limit;
         this.executor = executor;
+        this.metrics = metrics;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (limit == 0) {
+            started(request);
             return super.handle(request, response, callback);
         }
         synchronized (this) {
@@ -53,14 +59,20 @@ final class RequestGate extends Handler.Wrapper {
             running++;
         }
         try {
+            started(request);
             return super.handle(request, response, callback);
         } finally {
             release();
         }
     }
 
+    private void started(Request request) {
+        metrics.queued(System.nanoTime() - request.getBeginNanoTime());
+    }
+
     private void runQueued(Request request, Response response, Callback callback) {
         try {
+            started(request);
             if (!super.handle(request, response, callback)) {
                 Response.writeError(request, response, callback, 404);
             }

@@ -1,0 +1,95 @@
+package dev.herd.metrics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * A worker's HTTP metrics, whatever its engine: one duration histogram per method, status and
+ * (when the app names it) route, body sizes, and the time requests wait for the app. Recorded
+ * on the threads that answer, without locks; reported as increases ({@link #collect}).
+ */
+public final class HttpMetrics {
+
+    /** OpenTelemetry's known methods; any other is {@code _OTHER}, so a client cannot make series at will. */
+    private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
+            "TRACE", "PATCH", "_OTHER");
+    private static final int STATUSES = 600;
+
+    /** The common case, no route: a slot per method and status, made on first use. */
+    private final AtomicReferenceArray<Histogram> byMethodAndStatus =
+            new AtomicReferenceArray<>(METHODS.size() * STATUSES);
+    private final Map<Routed, Histogram> byRoute = new ConcurrentHashMap<>();
+    private final Histogram requestBodies = new Histogram(Histogram.BODY_BYTES);
+    private final Histogram responseBodies = new Histogram(Histogram.BODY_BYTES);
+    private final Histogram queue = new Histogram(Histogram.QUEUE_SECONDS);
+
+    private record Routed(int method, int status, String route) {
+    }
+
+    /**
+     * One answered request.
+     *
+     * @param route             the app's name for its route ({@code /users/{id}}), or null
+     * @param requestBodyBytes  bytes of request body read, -1 when unknown
+     * @param responseBodyBytes bytes of response body sent
+     */
+    public void answered(String method, int status, String route, long requestBodyBytes, long responseBodyBytes,
+                         long durationNanos) {
+        int m = methodIndex(method);
+        int s = status >= 100 && status < STATUSES ? status : 0;
+        Histogram durations;
+        if (route == null) {
+            int slot = m * STATUSES + s;
+            durations = byMethodAndStatus.get(slot);
+            if (durations == null) {
+                byMethodAndStatus.compareAndSet(slot, null, new Histogram(Histogram.DURATION_SECONDS));
+                durations = byMethodAndStatus.get(slot);
+            }
+        } else {
+            durations = byRoute.computeIfAbsent(new Routed(m, s, route),
+                    r -> new Histogram(Histogram.DURATION_SECONDS));
+        }
+        durations.observe(durationNanos / 1e9);
+        if (requestBodyBytes >= 0) {
+            requestBodies.observe(requestBodyBytes);
+        }
+        responseBodies.observe(responseBodyBytes);
+    }
+
+    /** A request waited this long between its head arriving and the app starting it. */
+    public void queued(long nanos) {
+        queue.observe(nanos / 1e9);
+    }
+
+    /** What was recorded since the previous call. One caller at a time (the worker's reporter). */
+    public void collect(List<Sample> out) {
+        for (int slot = 0; slot < byMethodAndStatus.length(); slot++) {
+            Histogram durations = byMethodAndStatus.get(slot);
+            if (durations != null) {
+                add(out, durations.delta(Catalog.REQUEST_DURATION, false, List.of(
+                        "http_request_method", METHODS.get(slot / STATUSES),
+                        "http_response_status_code", Integer.toString(slot % STATUSES))));
+            }
+        }
+        byRoute.forEach((key, durations) -> add(out, durations.delta(Catalog.REQUEST_DURATION, false, List.of(
+                "http_request_method", METHODS.get(key.method()),
+                "http_response_status_code", Integer.toString(key.status()),
+                "http_route", key.route()))));
+        add(out, requestBodies.delta(Catalog.REQUEST_BODY_SIZE, false, List.of()));
+        add(out, responseBodies.delta(Catalog.RESPONSE_BODY_SIZE, false, List.of()));
+        add(out, queue.delta(Catalog.QUEUE_DURATION, false, List.of()));
+    }
+
+    private static void add(List<Sample> out, Sample sample) {
+        if (sample != null) {
+            out.add(sample);
+        }
+    }
+
+    private static int methodIndex(String method) {
+        int i = METHODS.indexOf(method);
+        return i < 0 ? METHODS.size() - 1 : i;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.herd.metrics;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.OperatingSystemMXBean;
+
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The worker's JVM as OpenTelemetry's JVM conventions name it (CPU time, memory by pool and
+ * after the last collection, collection durations, threads, classes), and its threads by what
+ * they do in herd. Every series is per worker: the master labels it with the slot.
+ */
+public final class JvmMetrics {
+
+    private final OperatingSystemMXBean os =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final Map<List<String>, Histogram> collections = new ConcurrentHashMap<>();
+    private long reportedCpuNanos;
+
+    public JvmMetrics() {
+        // Each collection's duration as the JVM tells it, by collector and action.
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (collector instanceof NotificationEmitter emitter) {
+                emitter.addNotificationListener((notification, handback) -> {
+                    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                            notification.getType())) {
+                        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
+                                (CompositeData) notification.getUserData());
+                        collections.computeIfAbsent(List.of("jvm_gc_name", info.getGcName(), "jvm_gc_action",
+                                        info.getGcAction()), k -> new Histogram(Histogram.GC_SECONDS))
+                                .observe(info.getGcInfo().getDuration() / 1000.0);
+                    }
+                }, null, null);
+            }
+        }
+    }
+
+    /** The samples now: increases of the counters and histograms, values of the gauges. One caller at a time. */
+    public void collect(List<Sample> out) {
+        long cpu = os.getProcessCpuTime();
+        if (cpu > reportedCpuNanos) {
+            out.add(Sample.counter(Catalog.JVM_CPU_TIME, true, List.of(), (cpu - reportedCpuNanos) / 1e9));
+            reportedCpuNanos = cpu;
+        }
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            List<String> labels = List.of("jvm_memory_type", pool.getType() == MemoryType.HEAP ? "heap" : "non_heap",
+                    "jvm_memory_pool_name", pool.getName());
+            MemoryUsage usage = pool.getUsage();
+            if (usage != null) {
+                out.add(Sample.gauge(Catalog.JVM_MEMORY_USED, true, labels, usage.getUsed()));
+                out.add(Sample.gauge(Catalog.JVM_MEMORY_COMMITTED, true, labels, usage.getCommitted()));
+            }
+            MemoryUsage afterGc = pool.getCollectionUsage();
+            if (afterGc != null) {
+                out.add(Sample.gauge(Catalog.JVM_MEMORY_AFTER_GC, true, labels, afterGc.getUsed()));
+            }
+        }
+        collections.forEach((labels, histogram) -> {
+            Sample sample = histogram.delta(Catalog.JVM_GC_DURATION, true, labels);
+            if (sample != null) {
+                out.add(sample);
+            }
+        });
+        int daemons = threads.getDaemonThreadCount();
+        out.add(Sample.gauge(Catalog.JVM_THREAD_COUNT, true, List.of("jvm_thread_daemon", "true"), daemons));
+        out.add(Sample.gauge(Catalog.JVM_THREAD_COUNT, true, List.of("jvm_thread_daemon", "false"),
+                threads.getThreadCount() - daemons));
+        out.add(Sample.gauge(Catalog.JVM_CLASS_COUNT, true, List.of(),
+                ManagementFactory.getClassLoadingMXBean().getLoadedClassCount()));
+        threadsByKind().forEach((kind, count) ->
+                out.add(Sample.gauge(Catalog.WORKER_THREADS, true, List.of("kind", kind), count)));
+    }
+
+    /**
+     * Platform threads by their names (herd names its own), and the virtual threads mounted on a
+     * carrier now, which is how many of them are running rather than waiting.
+     */
+    Map<String, Integer> threadsByKind() {
+        Map<String, Integer> kinds = new LinkedHashMap<>();
+        for (String kind : List.of("event_loop", "handler", "virtual_carrier", "virtual", "other")) {
+            kinds.put(kind, 0);
+        }
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds(), 0)) {
+            if (info != null) {
+                kinds.merge(kindOf(info.getThreadName()), 1, Integer::sum);
+            }
+        }
+        jdk.management.VirtualThreadSchedulerMXBean scheduler =
+                ManagementFactory.getPlatformMXBean(jdk.management.VirtualThreadSchedulerMXBean.class);
+        if (scheduler != null) {
+            kinds.put("virtual", Math.max(0, scheduler.getMountedVirtualThreadCount()));
+        }
+        return kinds;
+    }
+
+    static String kindOf(String name) {
+        if (name.startsWith("herd-loop")) {
+            return "event_loop";
+        }
+        if (name.startsWith("herd-thread") || name.startsWith("herd-sync") || name.startsWith("herd-jetty")) {
+            return "handler";
+        }
+        if (name.startsWith("ForkJoinPool-") && name.contains("-worker-")) {
+            return "virtual_carrier";
+        }
+        return "other";
+    }
+}
