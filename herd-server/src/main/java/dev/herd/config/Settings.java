@@ -75,6 +75,16 @@ public final class Settings {
             "Most requests one worker runs at once under the virtual and async models; 0 means no limit."
                     + " Requests past the limit wait their turn.");
 
+    public static final Setting<Integer> MAX_QUEUE = declare(
+            "max-queue", null, Section.WORKERS, ValueType.INT, 0, atLeast(0),
+            "Most requests one worker keeps waiting for a thread (or, under virtual and async, for a turn within"
+                    + " --max-concurrency); one more is answered 503 with Retry-After at once. 0 means no limit.");
+
+    public static final Setting<Duration> QUEUE_TIMEOUT = declare(
+            "queue-timeout", null, Section.WORKERS, ValueType.SECONDS, Duration.ZERO, v -> null,
+            "Longest a request waits for a thread (or a turn) before it is answered 503 with Retry-After"
+                    + " instead; 0 means no limit.");
+
     public static final Setting<VirtualScheduler> VIRTUAL_SCHEDULER = declare(
             "virtual-scheduler", null, Section.WORKERS, ValueType.choice(VirtualScheduler.class), VirtualScheduler.POOL,
             v -> null,

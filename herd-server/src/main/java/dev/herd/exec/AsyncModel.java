@@ -64,7 +64,10 @@ final class AsyncModel implements ExecutionModel {
     }
 
     private void invoke(Request request, ScheduledExecutorService eventLoop, ResponseSink sink) {
-        sink.started();
+        if (!sink.started()) {
+            finished(); // it waited past --queue-timeout: its turn goes to the next
+            return;
+        }
         CompletionStage<Response> stage;
         try {
             stage = handler.handleAsync(request, new LoopAsyncContext(eventLoop, offload));

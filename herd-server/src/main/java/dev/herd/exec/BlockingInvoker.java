@@ -31,7 +31,9 @@ final class BlockingInvoker {
      * InterruptedException (or whatever it ends with) is dropped by the sink.
      */
     void invoke(Request request, ResponseSink sink) {
-        sink.started();
+        if (!sink.started()) {
+            return;
+        }
         if (app.exchangeHandler() != null) {
             app.exchangeHandler().handle(request, sink);
             return;

@@ -49,6 +49,10 @@ final class HttpExchange implements ResponseSink, ChannelFutureListener, Streami
     /** The body when it arrives while the app runs; null when it came whole. */
     final StreamedRequestBody streamedBody;
     private final AtomicBoolean claimed = new AtomicBoolean();
+    /** Set when the request leaves the queue: the app started it, it expired, or it was answered otherwise. */
+    private final AtomicBoolean dequeued = new AtomicBoolean(true);
+    private RequestQueue queue;
+    private ScheduledFuture<?> queueTimer;
     // Event loop only, as the rest below.
     Cancellable running = Cancellable.NONE;
     private ScheduledFuture<?> timeout;
@@ -93,9 +97,67 @@ final class HttpExchange implements ResponseSink, ChannelFutureListener, Streami
         connection.written(this, complete);
     }
 
+    /**
+     * Takes a place in the worker's queue before the request goes to the model. Loop only.
+     *
+     * @return false when the queue is full: the request was answered 503 and must not be dispatched
+     */
+    boolean enqueue(RequestQueue queue) {
+        if (!queue.enter()) {
+            claimed.set(true);
+            connection.metrics().rejected("queue_full");
+            connection.write(this, overloaded(), false);
+            return false;
+        }
+        this.queue = queue;
+        dequeued.set(false);
+        if (!queue.timeout().isZero()) {
+            queueTimer = loop.schedule(this::queueExpired, queue.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        return true;
+    }
+
+    /** The app may start the request, unless it waited past --queue-timeout and already has its 503. */
     @Override
-    public void started() {
+    public boolean started() {
+        if (!leaveQueue()) {
+            return false;
+        }
         connection.metrics().queued(ctx.executor().ticker().nanoTime() - startNanos);
+        return true;
+    }
+
+    /** Gives the request's place in the queue back, once; true for the call that did. Any thread. */
+    boolean leaveQueue() {
+        if (!dequeued.compareAndSet(false, true)) {
+            return false;
+        }
+        queue.leave();
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+        }
+        return true;
+    }
+
+    private void queueExpired() {
+        if (!dequeued.compareAndSet(false, true)) {
+            return;
+        }
+        queue.leave();
+        if (!claimed.compareAndSet(false, true)) {
+            return;
+        }
+        connection.metrics().rejected("queue_timeout");
+        log.debug("request {} waited past --queue-timeout ({} ms): answered 503", request,
+                queue.timeout().toMillis());
+        running.cancel();
+        connection.write(this, overloaded(), false);
+    }
+
+    private static Response overloaded() {
+        return Response.status(503).header("retry-after", RequestQueue.RETRY_AFTER)
+                .header("content-type", "text/plain; charset=utf-8")
+                .body("Service Unavailable: the server is overloaded; retry later\n").build();
     }
 
     HttpRequestChannelHandler connection() {

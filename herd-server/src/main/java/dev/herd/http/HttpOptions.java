@@ -24,10 +24,12 @@ import java.util.List;
  * @param accessLogFormat   access log line in Gunicorn's syntax
  * @param staticFolders     folders served without the app ({@code --static}), tried in order
  * @param webSockets        how WebSockets are kept ({@code --ws-*})
+ * @param maxQueue          most requests waiting for the app at once ({@code --max-queue}); 0: no limit
+ * @param queueTimeout      longest a request waits for the app ({@code --queue-timeout}); zero: no limit
  */
 public record HttpOptions(Limits limits, Timeouts timeouts, List<String> forwardedAllowIps, String accessLog,
                           String accessLogFormat, List<StaticFolder> staticFolders,
-                          WebSocketSettings webSockets) {
+                          WebSocketSettings webSockets, int maxQueue, Duration queueTimeout) {
 
     /**
      * @param maxRequestLine     longest request line in bytes (414 past it)
@@ -93,6 +95,7 @@ public record HttpOptions(Limits limits, Timeouts timeouts, List<String> forward
                 config.get(Settings.WS_COMPRESSION) == WsCompression.DEFLATE,
                 OriginPolicy.of(config.get(Settings.WS_ORIGINS)), config.get(Settings.WRITE_TIMEOUT));
         return new HttpOptions(limits, timeouts, config.forwardedAllowIps(), config.accessLog(),
-                config.accessLogFormat(), folders, webSockets);
+                config.accessLogFormat(), folders, webSockets, config.get(Settings.MAX_QUEUE),
+                config.get(Settings.QUEUE_TIMEOUT));
     }
 }

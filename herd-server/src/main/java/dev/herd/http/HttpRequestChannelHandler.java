@@ -371,6 +371,9 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         if (!staticFolders.isEmpty() && serveStatic(exchange)) {
             return;
         }
+        if (!exchange.enqueue(stats.queue)) {
+            return;
+        }
         exchange.startTimeout(timeouts.request());
         try {
             exchange.running = dispatcher.dispatch(request, exchange.loop, exchange);
@@ -512,6 +515,8 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         long now = now(ctx);
         stats.inFlight.decrementAndGet();
         stats.requests.increment();
+        // Answered while it still waited (--request-timeout, a refused body): its place goes back.
+        exchange.leaveQueue();
         if (exchange.output != null) {
             stats.streams.decrementAndGet();
         }

@@ -76,7 +76,7 @@ public final class HttpServer {
         AccessLog accessLog = AccessLog.open(options.accessLog(), options.accessLogFormat());
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("herd-loop"),
                 EpollIoHandler.newFactory());
-        ServerStats stats = new ServerStats();
+        ServerStats stats = new ServerStats(new RequestQueue(options.maxQueue(), options.queueTimeout()));
         ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         HttpChannelInitializer initializer = new HttpChannelInitializer(options, dispatcher, stats, accessLog,
                 connections);

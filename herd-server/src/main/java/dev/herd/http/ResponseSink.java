@@ -16,10 +16,15 @@ import dev.herd.api.Response;
 public interface ResponseSink {
 
     /**
-     * The app starts on the request now: what it waited since its head arrived is its queue
-     * time (for a thread, or a turn under a concurrency limit). Called once, before the outcome.
+     * The app is about to start on the request: what it waited since its head arrived is its
+     * queue time (for a thread, or a turn under a concurrency limit). Called once, on the thread
+     * that would run the app, before anything else.
+     *
+     * @return false when the request must not run after all (it waited past {@code
+     *         --queue-timeout} and has its answer): the model then only frees its place
      */
-    default void started() {
+    default boolean started() {
+        return true;
     }
 
     /** A response whose body is bytes or a file. */

@@ -17,6 +17,12 @@ final class ServerStats {
     final AtomicInteger webSockets = new AtomicInteger();
     /** Durations, sizes and queue times, for the master's /metrics. */
     final HttpMetrics metrics = new HttpMetrics();
+    /** Requests waiting for the app (--max-queue, --queue-timeout). */
+    final RequestQueue queue;
+
+    ServerStats(RequestQueue queue) {
+        this.queue = queue;
+    }
     /** Set once on graceful stop: no new keep-alive, idle connections close. */
     volatile boolean draining;
 }

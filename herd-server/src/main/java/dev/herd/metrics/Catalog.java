@@ -19,6 +19,7 @@ public final class Catalog {
     public static final String RESPONSE_BODY_SIZE = "http_server_response_body_size_bytes";
     public static final String OPEN_CONNECTIONS = "http_server_open_connections";
     public static final String QUEUE_DURATION = "herd_request_queue_duration_seconds";
+    public static final String REJECTED = "herd_requests_rejected";
 
     // Each worker's JVM, by slot.
     public static final String JVM_CPU_TIME = "jvm_cpu_time_seconds";
@@ -55,6 +56,8 @@ public final class Catalog {
             Map.entry(OPEN_CONNECTIONS, "Client connections open now, over all workers."),
             Map.entry(QUEUE_DURATION, "Time a request waited between its head arriving and the app starting it"
                     + " (for a thread, or under async for a turn within --max-concurrency)."),
+            Map.entry(REJECTED, "Requests answered 503 without running, by reason: queue_full (--max-queue),"
+                    + " queue_timeout (--queue-timeout)."),
             Map.entry(JVM_CPU_TIME, "CPU time used by the worker's process."),
             Map.entry(JVM_MEMORY_USED, "Memory used, by pool."),
             Map.entry(JVM_MEMORY_COMMITTED, "Memory committed, by pool."),

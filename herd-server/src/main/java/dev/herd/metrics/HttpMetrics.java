@@ -24,6 +24,13 @@ public final class HttpMetrics {
     private final Histogram requestBodies = new Histogram(Histogram.BODY_BYTES);
     private final Histogram responseBodies = new Histogram(Histogram.BODY_BYTES);
     private final Histogram queue = new Histogram(Histogram.QUEUE_SECONDS);
+    private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+
+    /** A counter reported as increases, as a histogram is. */
+    private static final class Counter {
+        final java.util.concurrent.atomic.LongAdder total = new java.util.concurrent.atomic.LongAdder();
+        long reported;
+    }
 
     private record Routed(int method, int status, String route) {
     }
@@ -63,6 +70,11 @@ public final class HttpMetrics {
         queue.observe(nanos / 1e9);
     }
 
+    /** A request refused 503 because the queue was full ({@code queue_full}) or it waited too long ({@code queue_timeout}). */
+    public void rejected(String reason) {
+        rejected.computeIfAbsent(reason, r -> new Counter()).total.increment();
+    }
+
     /** What was recorded since the previous call. One caller at a time (the worker's reporter). */
     public void collect(List<Sample> out) {
         for (int slot = 0; slot < byMethodAndStatus.length(); slot++) {
@@ -80,6 +92,13 @@ public final class HttpMetrics {
         add(out, requestBodies.delta(Catalog.REQUEST_BODY_SIZE, false, List.of()));
         add(out, responseBodies.delta(Catalog.RESPONSE_BODY_SIZE, false, List.of()));
         add(out, queue.delta(Catalog.QUEUE_DURATION, false, List.of()));
+        rejected.forEach((reason, counter) -> {
+            long now = counter.total.sum();
+            if (now > counter.reported) {
+                out.add(Sample.counter(Catalog.REJECTED, false, List.of("reason", reason), now - counter.reported));
+                counter.reported = now;
+            }
+        });
     }
 
     private static void add(List<Sample> out, Sample sample) {

@@ -113,7 +113,8 @@ final class JettyEngine implements Engine {
 
         WorkerHandler worker = new WorkerHandler(new WorkerHandler.Limits(line, fields, fieldSize),
                 config.requestTimeout(), server.getScheduler());
-        RequestGate gate = new RequestGate(threads.appLimit(), threads.appExecutor(), metrics);
+        RequestGate gate = new RequestGate(threads.appLimit(), threads.appExecutor(), metrics,
+                config.get(Settings.MAX_QUEUE), config.get(Settings.QUEUE_TIMEOUT), server.getScheduler());
         ContextHandler app = ServletApp.context(config);
         int maxBody = config.get(Settings.LIMIT_REQUEST_BODY);
         gate.setHandler(new SizeLimitHandler(maxBody == 0 ? -1 : maxBody, -1));

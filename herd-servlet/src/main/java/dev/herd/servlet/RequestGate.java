@@ -6,11 +6,16 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How many threads run the app at once: 1 under {@code sync}, {@code --threads} under
@@ -21,6 +26,10 @@ import java.util.concurrent.RejectedExecutionException;
  * ({@code startAsync}, Jersey's {@code @Suspended}) gives its place back when its thread returns,
  * as that thread is free again.
  *
+ * <p>The queue is bounded as herd's own engine bounds it: past {@code --max-queue} requests
+ * waiting, or after {@code --queue-timeout} in it, a request is answered 503 with
+ * {@code Retry-After} without running.
+ *
  * <p>The heartbeat's probe queues here like a request ({@link #probe}), so a worker whose app
  * threads are all stuck stops beating and the master replaces it, as with herd's own models.
  */
@@ -29,9 +38,14 @@ final class RequestGate extends Handler.Wrapper {
     private final int limit;
     private final Executor executor;
     private final HttpMetrics metrics;
+    private final int maxQueue;
+    private final Duration queueTimeout;
+    private final Scheduler scheduler;
     // Guarded by this.
     private final Queue<Runnable> waiting = new ArrayDeque<>();
     private int running;
+    /** Requests in {@link #waiting} (the rest are probes). */
+    private int queuedRequests;
 
     /**
      * @param limit    threads in the app at once; 0: no limit
@@ -39,10 +53,14 @@ final class RequestGate extends Handler.Wrapper {
      * @param metrics  takes each request's queue time: from its head arriving to the app starting
      *                 it, which covers Jetty's hand-over to a thread and the wait for a turn here
      */
-    RequestGate(int limit, Executor executor, HttpMetrics metrics) {
+    RequestGate(int limit, Executor executor, HttpMetrics metrics, int maxQueue, Duration queueTimeout,
+                Scheduler scheduler) {
         this.limit = limit;
         this.executor = executor;
         this.metrics = metrics;
+        this.maxQueue = maxQueue;
+        this.queueTimeout = queueTimeout;
+        this.scheduler = scheduler;
     }
 
     @Override
@@ -53,7 +71,22 @@ final class RequestGate extends Handler.Wrapper {
         }
         synchronized (this) {
             if (running >= limit) {
-                waiting.add(() -> runQueued(request, response, callback));
+                if (maxQueue > 0 && queuedRequests >= maxQueue) {
+                    refuse("queue_full", response, callback);
+                    return true;
+                }
+                Runnable turn = new Runnable() {
+                    @Override
+                    public void run() {
+                        runQueued(request, response, callback);
+                    }
+                };
+                waiting.add(turn);
+                queuedRequests++;
+                if (!queueTimeout.isZero()) {
+                    scheduler.schedule(() -> expire(turn, response, callback), queueTimeout.toNanos(),
+                            TimeUnit.NANOSECONDS);
+                }
                 return true;
             }
             running++;
@@ -68,6 +101,25 @@ final class RequestGate extends Handler.Wrapper {
 
     private void started(Request request) {
         metrics.queued(System.nanoTime() - request.getBeginNanoTime());
+    }
+
+    /** The request waited past --queue-timeout: it leaves the queue with its 503, unless its turn came first. */
+    private void expire(Runnable turn, Response response, Callback callback) {
+        synchronized (this) {
+            if (!waiting.remove(turn)) {
+                return;
+            }
+            queuedRequests--;
+        }
+        refuse("queue_timeout", response, callback);
+    }
+
+    private void refuse(String reason, Response response, Callback callback) {
+        metrics.rejected(reason);
+        response.setStatus(503);
+        response.getHeaders().put("Retry-After", "1");
+        response.getHeaders().put("Content-Type", "text/plain; charset=utf-8");
+        Content.Sink.write(response, true, "Service Unavailable: the server is overloaded; retry later\n", callback);
     }
 
     private void runQueued(Request request, Response response, Callback callback) {
@@ -90,6 +142,8 @@ final class RequestGate extends Handler.Wrapper {
             next = waiting.poll();
             if (next == null) {
                 running--;
+            } else if (!(next instanceof Probe)) {
+                queuedRequests--;
             }
         }
         if (next != null) {
@@ -104,7 +158,7 @@ final class RequestGate extends Handler.Wrapper {
             run(() -> passed.complete(null), passed);
             return passed;
         }
-        Runnable task = () -> {
+        Runnable task = (Probe) () -> {
             passed.complete(null);
             release();
         };
@@ -121,6 +175,10 @@ final class RequestGate extends Handler.Wrapper {
             }
         }
         return passed;
+    }
+
+    /** The heartbeat's task in the queue, which is no request: it counts against neither limit. */
+    private interface Probe extends Runnable {
     }
 
     /**
