@@ -17,14 +17,16 @@ public final class Response {
     private final int status;
     private final Headers headers;
     private final ResponseBody body;
+    private final String route;
 
-    private Response(int status, Headers headers, ResponseBody body) {
+    private Response(int status, Headers headers, ResponseBody body, String route) {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("status out of range: " + status);
         }
         this.status = status;
         this.headers = headers;
         this.body = body;
+        this.route = route;
     }
 
     /** A builder starting from {@code status}. */
@@ -81,6 +83,20 @@ public final class Response {
         return status(101).body(new ResponseBody.AsyncWebSocket(listener)).build();
     }
 
+    /**
+     * The route that answered, as a template ({@code /users/{id}}), for the metrics'
+     * {@code http_route} label; null when the app names none. A template, never the path
+     * itself: every distinct value is a series of its own.
+     */
+    public String route() {
+        return route;
+    }
+
+    /** This response with {@code route} named ({@link #route()}). */
+    public Response withRoute(String route) {
+        return new Response(status, headers, body, route);
+    }
+
     public int status() {
         return status;
     }
@@ -118,6 +134,7 @@ public final class Response {
         private final int status;
         private final Headers.Builder headers = Headers.builder();
         private ResponseBody body = EMPTY;
+        private String route;
 
         private Builder(int status) {
             this.status = status;
@@ -159,8 +176,14 @@ public final class Response {
             return body(new ResponseBody.File(path));
         }
 
+        /** Names the route that answered, for the metrics ({@link Response#route()}). */
+        public Builder route(String template) {
+            this.route = template;
+            return this;
+        }
+
         public Response build() {
-            return new Response(status, headers.build(), body);
+            return new Response(status, headers.build(), body, route);
         }
     }
 }

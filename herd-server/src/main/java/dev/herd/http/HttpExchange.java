@@ -53,6 +53,8 @@ final class HttpExchange implements ResponseSink, ChannelFutureListener, Streami
     private final AtomicBoolean dequeued = new AtomicBoolean(true);
     private RequestQueue queue;
     private ScheduledFuture<?> queueTimer;
+    /** The app's name for the route that answered ({@code Response.route()}), for the metrics. */
+    volatile String route;
     // Event loop only, as the rest below.
     Cancellable running = Cancellable.NONE;
     private ScheduledFuture<?> timeout;
@@ -169,6 +171,7 @@ final class HttpExchange implements ResponseSink, ChannelFutureListener, Streami
         if (response == null) {
             fail(new NullPointerException("the app returned no response"));
         } else if (claimed.compareAndSet(false, true)) {
+            route = response.route();
             send(() -> connection.write(this, response, false));
         } else {
             log.debug("dropped the late response to {}", request);
@@ -212,6 +215,7 @@ final class HttpExchange implements ResponseSink, ChannelFutureListener, Streami
             log.debug("dropped the late streamed response to {}", request);
             return StreamingResponse.dead(ctx, "the request was already answered (--request-timeout)");
         }
+        route = head.route();
         long declared;
         try {
             declared = HttpResponses.declaredLength(head);
@@ -233,6 +237,7 @@ final class HttpExchange implements ResponseSink, ChannelFutureListener, Streami
             log.debug("dropped the late WebSocket upgrade of {}", request);
             return null;
         }
+        route = head.route();
         WebSocketSettings settings = connection.webSockets().settings();
         Handshake.Refusal refusal = Handshake.check(nettyRequest, settings.origins());
         if (refusal != null) {

@@ -423,7 +423,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         FullHttpResponse response = HttpResponses.refusal(status);
         long bodyBytes = response.content().readableBytes();
         ctx.writeAndFlush(response).addListener(future -> {
-            answered(logged, client, response, bodyBytes, now(ctx) - startNanos);
+            answered(logged, client, response, bodyBytes, now(ctx) - startNanos, null);
             closeAfterRefusal(ctx);
         });
     }
@@ -521,7 +521,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
             stats.streams.decrementAndGet();
         }
         answered(exchange.nettyRequest, exchange.client, exchange.nettyResponse, exchange.bodyBytes,
-                now - exchange.startNanos);
+                now - exchange.startNanos, exchange.route);
         busy = false;
         current = null;
         StreamedRequestBody body = exchange.streamedBody;
@@ -596,9 +596,9 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
 
     /** One request answered: counted in the metrics, and a line in the access log. */
     void answered(HttpRequest request, InetSocketAddress client, HttpResponse response, long bodyBytes,
-                  long elapsedNanos) {
+                  long elapsedNanos, String route) {
         stats.metrics.answered(request == null ? "_OTHER" : request.method().name(),
-                response == null ? 0 : response.status().code(), null, requestBodyBytes(request), bodyBytes,
+                response == null ? 0 : response.status().code(), route, requestBodyBytes(request), bodyBytes,
                 elapsedNanos);
         if (accessLog.enabled()) {
             accessLog.log(new AccessLogEntry(request, client, response, bodyBytes, elapsedNanos));

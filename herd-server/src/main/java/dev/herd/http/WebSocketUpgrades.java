@@ -61,7 +61,7 @@ final class WebSocketUpgrades {
         exchange.nettyResponse = handshake;
         stats.webSockets.incrementAndGet();
         exchange.connection().answered(exchange.nettyRequest, exchange.client, handshake, 0,
-                ctx.executor().ticker().nanoTime() - exchange.startNanos);
+                ctx.executor().ticker().nanoTime() - exchange.startNanos, exchange.route);
         log.debug("WebSocket open: {} from {}{}", exchange.request.path(), exchange.client,
                 deflate != null ? " (permessage-deflate)" : "");
         WebSocketPipeline.install(ctx, "encoder", "decoder", List.of("body", "app"), handshake, deflate, socket,

@@ -30,14 +30,26 @@ final class MasterMetrics {
     private static final Logger log = LoggerFactory.getLogger(MasterMetrics.class);
 
     private final MetricsStore store = new MetricsStore();
+    /** Contradictions already logged: a worker repeats them every second. */
+    private final java.util.Set<String> told = new java.util.HashSet<>();
 
-    /** A worker's report; one that does not decode or contradicts the others is dropped and logged. */
+    /**
+     * A worker's report. One that does not decode is dropped whole and logged; a sample that
+     * contradicts the others under its name is left out, and logged once.
+     */
     void report(WorkerHandle worker, byte[] bytes) {
+        List<dev.herd.metrics.Sample> samples;
         try {
-            store.add(worker.pid(), worker.index(), MetricsReport.decode(bytes));
+            samples = MetricsReport.decode(bytes);
         } catch (MetricsReport.InvalidReportException e) {
             store.count(Catalog.REPORTS_DROPPED, List.of(), 1);
             log.warn("dropping a metrics report from {}: {}", worker, e.getMessage());
+            return;
+        }
+        for (String problem : store.add(worker.pid(), worker.index(), samples)) {
+            if (told.add(problem)) {
+                log.warn("leaving out of the metrics what {} reports: {}", worker, problem);
+            }
         }
     }
 

@@ -32,7 +32,8 @@ public final class Exposition {
             String name = family.getKey();
             Sample.Kind kind = samples.getFirst().kind();
             String typeName = kind == Sample.Kind.COUNTER && !openMetrics ? name + "_total" : name;
-            String help = Catalog.help(name);
+            String help = Catalog.help(name) != null ? Catalog.help(name)
+                    : samples.getFirst().help().isEmpty() ? null : samples.getFirst().help();
             if (help != null) {
                 out.append("# HELP ").append(typeName).append(' ').append(escapeHelp(help)).append('\n');
             }

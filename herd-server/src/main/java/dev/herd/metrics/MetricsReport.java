@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * <pre>
  * count: u32, then per sample:
  *   name: UTF, kind: u8, perWorker: u8, labels: u16 count then UTF each,
- *   value: f64, bounds: u16 count then f64 each, counts: u16 count then i64 each
+ *   value: f64, bounds: u16 count then f64 each, counts: u16 count then i64 each, help: UTF
  * </pre>
  */
 public final class MetricsReport {
@@ -53,6 +53,7 @@ public final class MetricsReport {
                 for (long count : sample.counts()) {
                     out.writeLong(count);
                 }
+                out.writeUTF(sample.help());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -90,8 +91,9 @@ public final class MetricsReport {
                 for (int c = 0; c < counts.length; c++) {
                     counts[c] = in.readLong();
                 }
+                String help = in.readUTF();
                 Sample sample = new Sample(name, Sample.Kind.values()[kind], perWorker, List.copyOf(labels), value,
-                        bounds, counts);
+                        bounds, counts, help);
                 check(sample);
                 samples.add(sample);
             }

@@ -26,6 +26,7 @@ public final class MetricsStore {
     private static final class Family {
         final Sample.Kind kind;
         final double[] bounds;
+        String help = "";
         /** Counters and histograms, by labels (with the worker label, when per worker). */
         final Map<List<String>, Total> totals = new LinkedHashMap<>();
 
@@ -45,32 +46,45 @@ public final class MetricsStore {
     private final Map<Long, List<Sample>> gauges = new HashMap<>();
 
     /**
-     * Adds a worker's report, or nothing of it when a sample contradicts what the store holds
-     * (another kind, other buckets, under the same name).
+     * Adds a worker's report. A sample that contradicts what the store holds under its name
+     * (another kind, other buckets: an app whose new version changed a histogram, say) is left
+     * out, as the totals could not be merged with it; the rest is taken.
+     *
+     * @return what was left out and why, empty when nothing was
      */
-    public void add(long pid, int slot, List<Sample> report) throws MetricsReport.InvalidReportException {
-        Map<String, Family> fresh = new HashMap<>();
+    public List<String> add(long pid, int slot, List<Sample> report) {
+        List<String> problems = new ArrayList<>();
+        List<Sample> taken = new ArrayList<>(report.size());
         for (Sample sample : report) {
-            Family known = families.containsKey(sample.name()) ? families.get(sample.name()) : fresh.get(sample.name());
+            Family known = families.get(sample.name());
             if (known == null) {
-                fresh.put(sample.name(), new Family(sample.kind(), sample.bounds()));
+                families.put(sample.name(), new Family(sample.kind(), sample.bounds()));
             } else if (known.kind != sample.kind() || !Arrays.equals(known.bounds, sample.bounds())) {
-                throw new MetricsReport.InvalidReportException(sample.name() + " was a " + known.kind
-                        + " with " + known.bounds.length + " buckets; now a " + sample.kind() + " with "
-                        + sample.bounds().length);
+                problems.add(sample.name() + " is a " + name(known.kind, known.bounds) + " here; the worker reports a "
+                        + name(sample.kind(), sample.bounds()));
+                continue;
             }
+            taken.add(sample);
         }
-        families.putAll(fresh);
         List<Sample> live = new ArrayList<>();
-        for (Sample sample : report) {
+        for (Sample sample : taken) {
+            if (!sample.help().isEmpty()) {
+                families.get(sample.name()).help = sample.help();
+            }
             List<String> labels = sample.perWorker() ? withWorker(slot, sample.labels()) : sample.labels();
             if (sample.kind() == Sample.Kind.GAUGE) {
-                live.add(Sample.gauge(sample.name(), sample.perWorker(), labels, sample.value()));
+                live.add(Sample.gauge(sample.name(), sample.perWorker(), labels, sample.value()).withHelp(sample.help()));
             } else {
                 add(families.get(sample.name()), labels, sample.value(), sample.counts());
             }
         }
         gauges.put(pid, live);
+        return problems;
+    }
+
+    private static String name(Sample.Kind kind, double[] bounds) {
+        String text = kind.name().toLowerCase(java.util.Locale.ROOT);
+        return kind == Sample.Kind.HISTOGRAM ? text + " with buckets " + Arrays.toString(bounds) : text;
     }
 
     /** The worker exited: its gauges go; its totals stay. */
@@ -105,7 +119,7 @@ public final class MetricsStore {
             for (Map.Entry<List<String>, Total> total : family.totals.entrySet()) {
                 Total t = total.getValue();
                 samples.add(new Sample(entry.getKey(), family.kind, false, total.getKey(), t.value, family.bounds,
-                        t.counts.clone()));
+                        t.counts.clone(), family.help));
             }
         }
         Map<String, Map<List<String>, Double>> summed = new TreeMap<>();
@@ -121,7 +135,8 @@ public final class MetricsStore {
         }
         summed.forEach((name, byLabels) -> {
             List<Sample> samples = out.computeIfAbsent(name, n -> new ArrayList<>());
-            byLabels.forEach((labels, value) -> samples.add(Sample.gauge(name, false, labels, value)));
+            String help = families.containsKey(name) ? families.get(name).help : "";
+            byLabels.forEach((labels, value) -> samples.add(Sample.gauge(name, false, labels, value).withHelp(help)));
         });
         return out;
     }

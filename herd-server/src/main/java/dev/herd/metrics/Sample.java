@@ -17,9 +17,10 @@ import java.util.List;
  * @param bounds    a histogram's bucket upper bounds, increasing, without +Inf; empty otherwise
  * @param counts    a histogram's increase per bucket (not cumulative), the last for +Inf; one
  *                  more than {@code bounds}; empty otherwise
+ * @param help      what the metric means, for an app's own (herd's are in {@link Catalog}); empty if none
  */
 public record Sample(String name, Kind kind, boolean perWorker, List<String> labels, double value, double[] bounds,
-                     long[] counts) {
+                     long[] counts, String help) {
 
     public enum Kind { COUNTER, GAUGE, HISTOGRAM }
 
@@ -27,16 +28,21 @@ public record Sample(String name, Kind kind, boolean perWorker, List<String> lab
     private static final long[] NO_COUNTS = {};
 
     public static Sample counter(String name, boolean perWorker, List<String> labels, double increase) {
-        return new Sample(name, Kind.COUNTER, perWorker, labels, increase, NO_BOUNDS, NO_COUNTS);
+        return new Sample(name, Kind.COUNTER, perWorker, labels, increase, NO_BOUNDS, NO_COUNTS, "");
     }
 
     public static Sample gauge(String name, boolean perWorker, List<String> labels, double value) {
-        return new Sample(name, Kind.GAUGE, perWorker, labels, value, NO_BOUNDS, NO_COUNTS);
+        return new Sample(name, Kind.GAUGE, perWorker, labels, value, NO_BOUNDS, NO_COUNTS, "");
     }
 
     public static Sample histogram(String name, boolean perWorker, List<String> labels, double[] bounds,
                                    long[] counts, double sumIncrease) {
-        return new Sample(name, Kind.HISTOGRAM, perWorker, labels, sumIncrease, bounds, counts);
+        return new Sample(name, Kind.HISTOGRAM, perWorker, labels, sumIncrease, bounds, counts, "");
+    }
+
+    /** The same sample with {@code help}. */
+    public Sample withHelp(String help) {
+        return new Sample(name, kind, perWorker, labels, value, bounds, counts, help);
     }
 
     /** The number of observations a histogram sample adds. */
@@ -48,7 +54,7 @@ public record Sample(String name, Kind kind, boolean perWorker, List<String> lab
     public boolean equals(Object other) {
         return other instanceof Sample s && name.equals(s.name) && kind == s.kind && perWorker == s.perWorker
                 && labels.equals(s.labels) && Double.compare(value, s.value) == 0 && Arrays.equals(bounds, s.bounds)
-                && Arrays.equals(counts, s.counts);
+                && Arrays.equals(counts, s.counts) && help.equals(s.help);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.herd.worker;
 import dev.herd.engine.Engine;
 import dev.herd.ipc.ControlClient;
 import dev.herd.ipc.Message;
+import dev.herd.metrics.AppMetrics;
 import dev.herd.metrics.Catalog;
 import dev.herd.metrics.JvmMetrics;
 import dev.herd.metrics.MetricsReport;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends the master this worker's metrics every second, on the control loop: the engine's HTTP
- * metrics, the JVM's, and the load now. Not tied to the heartbeat, which stops when the app's
+ * metrics, the JVM's, the app's own ({@code dev.herd.api.metrics}), and the load now. Not tied to the heartbeat, which stops when the app's
  * threads are stuck: a stuck worker's memory and threads are what an operator wants to see.
  */
 final class MetricsReporter {
@@ -26,6 +27,7 @@ final class MetricsReporter {
     private final Engine engine;
     private final ControlClient control;
     private final JvmMetrics jvm = new JvmMetrics();
+    private final AppMetrics app = new AppMetrics();
     private final EventLoopGroup loop;
     private final ScheduledFuture<?> schedule;
 
@@ -48,6 +50,7 @@ final class MetricsReporter {
         samples.add(Sample.gauge(Catalog.ACTIVE_REQUESTS, false, List.of(), engine.inFlight()));
         samples.add(Sample.gauge(Catalog.OPEN_CONNECTIONS, false, List.of(), engine.connections()));
         jvm.collect(samples);
+        app.collect(samples);
         control.send(new Message.Metrics(MetricsReport.encode(samples)));
     }
 }

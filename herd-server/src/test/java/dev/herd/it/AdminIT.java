@@ -147,6 +147,42 @@ class AdminIT {
                 .contains("--admin-bind: 0.0.0.0:0 is not a loopback address; set --admin-token");
     }
 
+    @Test
+    void anAppsOwnMetricsAndNamedRoutesAreMergedOverTheWorkers() throws Exception {
+        try (HerdProcess herd = HerdProcess.start("-w", "2", "--admin-bind", "127.0.0.1:0",
+                "--app-jar", HerdProcess.fixtureJar().toString(), "dev.herd.fixtures.ShopMetricsApp")) {
+            AdminListener admin = AdminListener.of(herd, null);
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            for (int i = 0; i < 12; i++) {
+                String country = i % 3 == 0 ? "fr" : "jp";
+                java.net.http.HttpResponse<String> placed = client.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + herd.port() + "/orders?country=" + country
+                                        + "&value=" + (i * 20)))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(placed.statusCode()).isEqualTo(201);
+                assertThat(herd.get("/orders/" + i).statusCode()).isEqualTo(200);
+            }
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                String metrics = admin.metrics();
+                assertThat(AdminListener.sum(metrics, "shop_orders_total", "country=\"fr\"")).isEqualTo(4);
+                assertThat(AdminListener.sum(metrics, "shop_orders_total", "country=\"jp\"")).isEqualTo(8);
+                // Values 0, 20, ... 220: 1 up to 10, 5 more up to 100, the other 6 up to 1000.
+                assertThat(AdminListener.sum(metrics, "shop_order_value_euros_bucket", "le=\"10.0\"")).isEqualTo(1);
+                assertThat(AdminListener.sum(metrics, "shop_order_value_euros_bucket", "le=\"100.0\"")).isEqualTo(6);
+                assertThat(AdminListener.sum(metrics, "shop_order_value_euros_count")).isEqualTo(12);
+                assertThat(AdminListener.sum(metrics, "shop_order_value_euros_sum")).isEqualTo(1320);
+                // A gauge of 3 in each worker.
+                assertThat(AdminListener.sum(metrics, "shop_carts_open")).isEqualTo(6);
+                assertThat(AdminListener.sum(metrics, GET_200, "http_route=\"/orders/{id}\"")).isEqualTo(12);
+                assertThat(AdminListener.sum(metrics, "http_server_request_duration_seconds_count",
+                        "http_request_method=\"POST\"", "http_route=\"/orders\"")).isEqualTo(12);
+                assertThat(metrics).contains("# HELP shop_orders_total Orders placed, by country.")
+                        .contains("# TYPE shop_order_value_euros histogram");
+            });
+        }
+    }
+
     private static void send(HerdProcess herd, int requests) throws Exception {
         for (int i = 0; i < requests; i++) {
             assertThat(herd.get("/hello").statusCode()).isEqualTo(200);
