@@ -221,6 +221,7 @@ public final class Master {
             stopWorker(worker);
         }
         metrics.reloaded(System.nanoTime() - reload.startedNanos());
+        MasterEvents.reloaded(generation, System.nanoTime() - reload.startedNanos());
         reload.done(old);
         reload = null;
     }
@@ -326,6 +327,7 @@ public final class Master {
     private void ready(WorkerHandle worker, long bootMillis) {
         worker.ready(System.nanoTime());
         metrics.booted(System.nanoTime() - worker.spawnedNanos());
+        MasterEvents.ready(worker, System.nanoTime() - worker.spawnedNanos());
         // The balancer already gives it connections (ControlTraffic).
         bootFailuresInARow = 0;
         log.info("{} ready (generation {}, boot {} ms, {} ms after spawn)", worker, worker.generation(), bootMillis,
@@ -351,7 +353,9 @@ public final class Master {
     private void reapWorker(WorkerHandle worker, int status) {
         workers.remove(worker);
         balance(b -> b.forget(worker.pid()));
-        metrics.exited(worker, restartCause(worker, status));
+        String cause = restartCause(worker, status);
+        metrics.exited(worker, cause);
+        MasterEvents.exited(worker, status, cause);
         String how = status > 128 ? status + " (killed by signal " + (status - 128) + ")" : Integer.toString(status);
         if (state == State.STOPPING || worker.state() == WorkerHandle.State.STOPPING || worker.abandoned()) {
             log.info("{} exited with status {}", worker, how);
@@ -376,11 +380,11 @@ public final class Master {
 
     /** Why a worker that exited is replaced, for the restart counts; null when it is not (the server stops). */
     private String restartCause(WorkerHandle worker, int status) {
+        if (worker.endCause() != null) {
+            return worker.endCause(); // even when the server stops meanwhile: it was replaced before
+        }
         if (state == State.STOPPING || state == State.STOPPED) {
             return null;
-        }
-        if (worker.endCause() != null) {
-            return worker.endCause();
         }
         if (worker.abandoned()) {
             return null;
@@ -501,6 +505,7 @@ public final class Master {
             balance(b -> b.expect(process.pid(), index));
             process.onExit().thenAccept(p -> events.add(new MasterEvent.WorkerExited(worker, p.exitValue())));
             log.info("spawned {} (generation {})", worker, workerGeneration);
+            MasterEvents.spawned(worker);
         } catch (IOException e) {
             halt("cannot start a worker process: " + e.getMessage(), ExitCodes.BOOT_ERROR);
         }
@@ -539,6 +544,7 @@ public final class Master {
     /** Marks the worker to be killed at {@code atNanos}; it gets no more connections. */
     private void kill(WorkerHandle worker, long atNanos) {
         worker.killAt(atNanos);
+        MasterEvents.killed(worker, worker.endCause() == null ? "cannot serve" : worker.endCause());
         balance(b -> b.retire(worker.pid()));
     }
 
