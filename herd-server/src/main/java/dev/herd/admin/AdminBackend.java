@@ -19,6 +19,9 @@ public interface AdminBackend {
     /** What {@code herd ctl status --json} prints. */
     CompletableFuture<String> status();
 
+    /** The live picture: every process, its threads, rates, latencies and recent events, as JSON. */
+    CompletableFuture<String> live();
+
     /** Completes on the master's thread, which is what proves it alive. */
     CompletableFuture<Health> health();
 }

@@ -29,6 +29,8 @@ final class CtlCommand {
             usage: herd ctl [--pid FILE | --control-socket PATH] COMMAND [ARGS]
 
               status [--json]   the process tree: master, then each worker with its state and load
+              top [--once]      a live view, refreshed every second: each worker's requests/s, latency,
+                                CPU, memory and threads (keys: s c r m l to sort, q to quit)
               reload            start a new generation from the configuration file; the old one drains
               scale N           run N workers (extra ones drain, then stop)
               add [N]           N more workers (default 1)
@@ -74,6 +76,9 @@ final class CtlCommand {
             System.err.println("herd ctl: " + e.getMessage());
             return ExitCodes.ERROR;
         }
+        if (rest.getFirst().equals("top")) {
+            return TopCommand.run(path, rest.contains("--once"));
+        }
         return send(path, new Message.Command(rest.getFirst(), List.copyOf(rest.subList(1, rest.size()))));
     }
 
@@ -104,7 +109,8 @@ final class CtlCommand {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    private static int send(Path socket, Message.Command command) {
+    /** Sends one command and returns the master's reply. */
+    static Message.Reply ask(Path socket, Message.Command command) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             channel.write(ByteBuffer.wrap(MessageCodec.encode(command)));
@@ -115,11 +121,18 @@ final class CtlCommand {
             }
             byte[] body = new byte[length];
             in.readFully(body);
-            if (!(MessageCodec.decode(body) instanceof Message.Reply(int status, String text))) {
+            if (!(MessageCodec.decode(body) instanceof Message.Reply reply)) {
                 throw new IOException("the master answered something other than a reply");
             }
-            (status == ExitCodes.OK ? System.out : System.err).print(text);
-            return status;
+            return reply;
+        }
+    }
+
+    private static int send(Path socket, Message.Command command) {
+        try {
+            Message.Reply reply = ask(socket, command);
+            (reply.status() == ExitCodes.OK ? System.out : System.err).print(reply.text());
+            return reply.status();
         } catch (IOException e) {
             System.err.println("herd ctl: cannot talk to the master at " + socket + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));

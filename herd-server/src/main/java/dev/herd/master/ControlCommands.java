@@ -33,6 +33,7 @@ final class ControlCommands {
             switch (name) {
                 case "status" -> reply(connection, ExitCodes.OK,
                         args.contains("--json") ? master.status().json() : master.status().text());
+                case "live" -> reply(connection, ExitCodes.OK, master.liveJson());
                 case "reload" -> master.reload(connection);
                 case "scale" -> reply(connection, ExitCodes.OK, master.scale(count(args, null)));
                 case "add" -> reply(connection, ExitCodes.OK, master.scale(master.targetWorkers() + count(args, 1)));

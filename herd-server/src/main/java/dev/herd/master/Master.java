@@ -220,8 +220,7 @@ public final class Master {
             worker.endCause("reload");
             stopWorker(worker);
         }
-        metrics.reloaded(System.nanoTime() - reload.startedNanos());
-        MasterEvents.reloaded(generation, System.nanoTime() - reload.startedNanos());
+        metrics.reloaded(generation, System.nanoTime() - reload.startedNanos());
         reload.done(old);
         reload = null;
     }
@@ -326,8 +325,7 @@ public final class Master {
 
     private void ready(WorkerHandle worker, long bootMillis) {
         worker.ready(System.nanoTime());
-        metrics.booted(System.nanoTime() - worker.spawnedNanos());
-        MasterEvents.ready(worker, System.nanoTime() - worker.spawnedNanos());
+        metrics.booted(worker, System.nanoTime() - worker.spawnedNanos());
         // The balancer already gives it connections (ControlTraffic).
         bootFailuresInARow = 0;
         log.info("{} ready (generation {}, boot {} ms, {} ms after spawn)", worker, worker.generation(), bootMillis,
@@ -354,8 +352,7 @@ public final class Master {
         workers.remove(worker);
         balance(b -> b.forget(worker.pid()));
         String cause = restartCause(worker, status);
-        metrics.exited(worker, cause);
-        MasterEvents.exited(worker, status, cause);
+        metrics.exited(worker, status, cause);
         String how = status > 128 ? status + " (killed by signal " + (status - 128) + ")" : Integer.toString(status);
         if (state == State.STOPPING || worker.state() == WorkerHandle.State.STOPPING || worker.abandoned()) {
             log.info("{} exited with status {}", worker, how);
@@ -468,6 +465,12 @@ public final class Master {
         return new StatusReport(view, sorted, System.nanoTime());
     }
 
+    /** The live picture now (herd ctl top, the dashboard), as JSON. */
+    String liveJson() {
+        StatusReport status = status();
+        return metrics.liveJson(status.master(), status.workers(), System.nanoTime());
+    }
+
     /** The metrics exposition now (admin listener). */
     String metricsText(boolean openMetrics) {
         return metrics.render(openMetrics, workers.matching(w -> true), listeners.addresses(),
@@ -505,7 +508,7 @@ public final class Master {
             balance(b -> b.expect(process.pid(), index));
             process.onExit().thenAccept(p -> events.add(new MasterEvent.WorkerExited(worker, p.exitValue())));
             log.info("spawned {} (generation {})", worker, workerGeneration);
-            MasterEvents.spawned(worker);
+            metrics.spawned(worker);
         } catch (IOException e) {
             halt("cannot start a worker process: " + e.getMessage(), ExitCodes.BOOT_ERROR);
         }
@@ -544,7 +547,7 @@ public final class Master {
     /** Marks the worker to be killed at {@code atNanos}; it gets no more connections. */
     private void kill(WorkerHandle worker, long atNanos) {
         worker.killAt(atNanos);
-        MasterEvents.killed(worker, worker.endCause() == null ? "cannot serve" : worker.endCause());
+        metrics.killed(worker, worker.endCause() == null ? "cannot serve" : worker.endCause());
         balance(b -> b.retire(worker.pid()));
     }
 

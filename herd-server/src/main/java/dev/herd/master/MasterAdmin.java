@@ -28,6 +28,11 @@ final class MasterAdmin implements AdminBackend {
     }
 
     @Override
+    public CompletableFuture<String> live() {
+        return onMasterThread(master::liveJson);
+    }
+
+    @Override
     public CompletableFuture<Health> health() {
         return onMasterThread(master::health);
     }

@@ -20,16 +20,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the master knows for {@code /metrics}: its workers' reports merged ({@link MetricsStore}),
- * its own counts (restarts by cause, boot and reload durations), and what it reads at scrape
- * time (workers by state, heartbeat ages, each worker's memory from /proc, the kernel's accept
- * queues). Confined to the master's thread.
+ * Where the master's observations go: {@code /metrics} (its workers' reports merged by
+ * {@link MetricsStore}, its own counts of restarts by cause, boot and reload durations, and what
+ * it reads at scrape time: workers by state, heartbeat ages, each worker's memory from /proc, the
+ * kernel's accept queues), the live picture ({@link LiveView}) and JFR ({@link MasterEvents}).
+ * The master tells it what happens to its workers once, here. Confined to the master's thread.
  */
 final class MasterMetrics {
 
     private static final Logger log = LoggerFactory.getLogger(MasterMetrics.class);
 
     private final MetricsStore store = new MetricsStore();
+    private final LiveView live = new LiveView();
     /** Contradictions already logged: a worker repeats them every second. */
     private final java.util.Set<String> told = new java.util.HashSet<>();
 
@@ -46,6 +48,7 @@ final class MasterMetrics {
             log.warn("dropping a metrics report from {}: {}", worker, e.getMessage());
             return;
         }
+        live.report(worker.pid(), samples);
         for (String problem : store.add(worker.pid(), worker.index(), samples)) {
             if (told.add(problem)) {
                 log.warn("leaving out of the metrics what {} reports: {}", worker, problem);
@@ -53,21 +56,51 @@ final class MasterMetrics {
         }
     }
 
+    void spawned(WorkerHandle worker) {
+        MasterEvents.spawned(worker);
+        live.event("spawned", worker, null);
+    }
+
+    void booted(WorkerHandle worker, long nanos) {
+        store.observe(Catalog.BOOT_DURATION, List.of(), Catalog.BOOT_SECONDS, nanos / 1e9);
+        MasterEvents.ready(worker, nanos);
+        live.event("ready", worker, "boot " + nanos / 1_000_000 + " ms");
+    }
+
     /** The worker exited; {@code cause} is why it is replaced (a restart), or null when it is not. */
-    void exited(WorkerHandle worker, String cause) {
+    void exited(WorkerHandle worker, int status, String cause) {
         store.gone(worker.pid());
         if (cause != null) {
             store.count(Catalog.RESTARTS, List.of("cause", cause), 1);
         }
+        MasterEvents.exited(worker, status, cause);
+        live.event("exited", worker, cause == null ? "" : cause);
+        live.gone(worker.pid());
     }
 
-    void booted(long nanos) {
-        store.observe(Catalog.BOOT_DURATION, List.of(), Catalog.BOOT_SECONDS, nanos / 1e9);
+    /** The master gave up on the worker ({@code reason}) and kills it. */
+    void killed(WorkerHandle worker, String reason) {
+        MasterEvents.killed(worker, reason);
+        live.event("killed", worker, reason);
     }
 
-    void reloaded(long nanos) {
+    void reloaded(int generation, long nanos) {
         store.observe(Catalog.RELOAD_DURATION, List.of(), Catalog.BOOT_SECONDS, nanos / 1e9);
+        MasterEvents.reloaded(generation, nanos);
+        live.event("reload", null, "generation " + generation + " serves after " + nanos / 1_000_000 + " ms");
     }
+
+    /** The live picture (herd ctl top, the dashboard) as JSON. */
+    String liveJson(StatusReport.MasterView master, List<WorkerHandle> workers, long nowNanos) {
+        try {
+            return JSON.writeValueAsString(live.snapshot(master, workers, nowNanos));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a map of plain values always serializes", e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** The exposition now, in Prometheus text or OpenMetrics. */
     String render(boolean openMetrics, List<WorkerHandle> workers, List<BindAddress> listeners, int backlog,
@@ -107,7 +140,7 @@ final class MasterMetrics {
     }
 
     /** VmRSS and Threads from /proc/PID/status, Pss from smaps_rollup; what cannot be read is left out. */
-    private static Map<String, Long> memoryKiB(long pid) {
+    static Map<String, Long> memoryKiB(long pid) {
         Map<String, Long> values = new HashMap<>();
         Path proc = Path.of("/proc", Long.toString(pid));
         for (String file : List.of("status", "smaps_rollup")) {

@@ -33,6 +33,14 @@ final class StatusReport {
         this.nowNanos = nowNanos;
     }
 
+    MasterView master() {
+        return master;
+    }
+
+    List<WorkerHandle> workers() {
+        return workers;
+    }
+
     String json() {
         Map<String, Object> root = new LinkedHashMap<>();
         ProcessStats self = ProcessStats.of(master.pid());

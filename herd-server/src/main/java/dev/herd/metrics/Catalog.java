@@ -30,6 +30,7 @@ public final class Catalog {
     public static final String JVM_THREAD_COUNT = "jvm_threads_live";
     public static final String JVM_CLASS_COUNT = "jvm_classes_loaded";
     public static final String WORKER_THREADS = "herd_worker_threads";
+    public static final String WORKER_THREADS_BUSY = "herd_worker_threads_busy";
 
     // The master's own.
     public static final String WORKERS = "herd_workers";
@@ -68,6 +69,9 @@ public final class Catalog {
             Map.entry(WORKER_THREADS, "A worker's threads by what they do: event_loop, handler (the threads or sync"
                     + " model's pool), virtual_carrier (carriers of virtual threads), virtual (virtual threads mounted"
                     + " now), other."),
+            Map.entry(WORKER_THREADS_BUSY, "How many of a worker's threads are busy, by kind: event_loop (CPU time"
+                    + " over the last second, in loops), handler (serving a request), virtual_carrier (carrying a"
+                    + " virtual thread)."),
             Map.entry(WORKERS, "Worker processes by state."),
             Map.entry(RESTARTS, "Workers replaced, by cause: exit, crash, timeout (heartbeat or boot), max_requests,"
                     + " max_heap, reload, scale."),

@@ -29,6 +29,9 @@ public final class JvmMetrics {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Map<List<String>, Histogram> collections = new ConcurrentHashMap<>();
     private long reportedCpuNanos;
+    /** Each event loop thread's CPU time at the previous report, and when that was. */
+    private final Map<Long, Long> loopCpuNanos = new java.util.HashMap<>();
+    private long reportedAtNanos = System.nanoTime();
 
     public JvmMetrics() {
         // Each collection's duration as the JVM tells it, by collector and action.
@@ -48,8 +51,12 @@ public final class JvmMetrics {
         }
     }
 
-    /** The samples now: increases of the counters and histograms, values of the gauges. One caller at a time. */
-    public void collect(List<Sample> out) {
+    /**
+     * The samples now: increases of the counters and histograms, values of the gauges. One caller at a time.
+     *
+     * @param inFlight the worker's requests in flight, which is how many handler threads are busy (at most all)
+     */
+    public void collect(List<Sample> out, int inFlight) {
         long cpu = os.getProcessCpuTime();
         if (cpu > reportedCpuNanos) {
             out.add(Sample.counter(Catalog.JVM_CPU_TIME, true, List.of(), (cpu - reportedCpuNanos) / 1e9));
@@ -80,8 +87,42 @@ public final class JvmMetrics {
                 threads.getThreadCount() - daemons));
         out.add(Sample.gauge(Catalog.JVM_CLASS_COUNT, true, List.of(),
                 ManagementFactory.getClassLoadingMXBean().getLoadedClassCount()));
-        threadsByKind().forEach((kind, count) ->
+        long now = System.nanoTime();
+        Map<String, Integer> kinds = threadsByKind();
+        kinds.forEach((kind, count) ->
                 out.add(Sample.gauge(Catalog.WORKER_THREADS, true, List.of("kind", kind), count)));
+        out.add(Sample.gauge(Catalog.WORKER_THREADS_BUSY, true, List.of("kind", "event_loop"),
+                loopsBusy(now - reportedAtNanos)));
+        out.add(Sample.gauge(Catalog.WORKER_THREADS_BUSY, true, List.of("kind", "handler"),
+                Math.min(inFlight, kinds.get("handler"))));
+        out.add(Sample.gauge(Catalog.WORKER_THREADS_BUSY, true, List.of("kind", "virtual_carrier"),
+                Math.min(kinds.get("virtual"), kinds.get("virtual_carrier"))));
+        reportedAtNanos = now;
+    }
+
+    /**
+     * How busy the event loops were since the previous report, in loops: each loop's CPU time
+     * over the time that passed, summed (1.5 is one loop flat out and another half). A loop
+     * waiting in epoll uses none; one running handlers under async, all of it.
+     */
+    private double loopsBusy(long elapsedNanos) {
+        double busy = 0;
+        Map<Long, Long> seen = new java.util.HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds(), 0)) {
+            if (info != null && kindOf(info.getThreadName()).equals("event_loop")) {
+                long cpu = threads.getThreadCpuTime(info.getThreadId());
+                if (cpu >= 0) {
+                    Long before = loopCpuNanos.get(info.getThreadId());
+                    if (before != null && elapsedNanos > 0) {
+                        busy += Math.min(1.0, (cpu - before) / (double) elapsedNanos);
+                    }
+                    seen.put(info.getThreadId(), cpu);
+                }
+            }
+        }
+        loopCpuNanos.clear();
+        loopCpuNanos.putAll(seen);
+        return busy;
     }
 
     /**

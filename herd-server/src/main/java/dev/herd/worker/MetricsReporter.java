@@ -49,7 +49,7 @@ final class MetricsReporter {
         engine.httpMetrics().collect(samples);
         samples.add(Sample.gauge(Catalog.ACTIVE_REQUESTS, false, List.of(), engine.inFlight()));
         samples.add(Sample.gauge(Catalog.OPEN_CONNECTIONS, false, List.of(), engine.connections()));
-        jvm.collect(samples);
+        jvm.collect(samples, engine.inFlight());
         app.collect(samples);
         control.send(new Message.Metrics(MetricsReport.encode(samples)));
     }
