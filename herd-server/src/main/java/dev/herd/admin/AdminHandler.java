@@ -22,8 +22,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Routes the admin listener's requests. Every path asks for the token when one is set; a
- * request without it gets 401 and learns nothing else, not even whether the path exists.
+ * Routes the admin listener's requests. Every path asks for the token when one is set, except
+ * the dashboard's page itself, which holds no data (the page sends the token with its own
+ * requests); a request without it gets 401 and learns nothing else, not even whether the path
+ * exists.
  */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -35,11 +37,17 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final AdminBackend backend;
     private final byte[] expectedAuthorization;
+    private final byte[] dashboard;
 
     AdminHandler(AdminBackend backend, String token) {
         this.backend = backend;
         this.expectedAuthorization = token.isEmpty() ? null
                 : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        try (var page = AdminHandler.class.getResourceAsStream("dashboard.html")) {
+            this.dashboard = page.readAllBytes();
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("the dashboard page is missing from herd's jar", e);
+        }
     }
 
     @Override
@@ -48,20 +56,21 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             send(ctx, request, HttpResponseStatus.BAD_REQUEST, TEXT, "bad request\n", false);
             return;
         }
-        if (!authorized(request)) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        boolean head = request.method().equals(HttpMethod.HEAD);
+        boolean page = path.equals("/") && (request.method().equals(HttpMethod.GET) || head);
+        if (!page && !authorized(request)) {
             FullHttpResponse refused = response(HttpResponseStatus.UNAUTHORIZED, TEXT, "");
             refused.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             write(ctx, request, refused);
             return;
         }
-        boolean head = request.method().equals(HttpMethod.HEAD);
         if (!request.method().equals(HttpMethod.GET) && !head) {
             FullHttpResponse refused = response(HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "use GET\n");
             refused.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             write(ctx, request, refused);
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
         switch (path) {
             case "/metrics" -> {
                 boolean open = Exposition.wantsOpenMetrics(request.headers().get(HttpHeaderNames.ACCEPT));
@@ -78,8 +87,20 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "/health/startup" -> answer(ctx, request, backend.health(), health -> health.started()
                     ? response(HttpResponseStatus.OK, TEXT, "started\n")
                     : response(HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, "starting\n"), head);
-            case "/" -> send(ctx, request, HttpResponseStatus.OK, TEXT,
-                    "herd admin: /metrics /health/live /health/ready /health/startup /status\n", head);
+            case "/" -> {
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(dashboard));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+                response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                // The page runs only its own script and talks only to this listener.
+                response.headers().set("content-security-policy", "default-src 'none'; script-src 'unsafe-inline';"
+                        + " style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:");
+                HttpUtil.setContentLength(response, dashboard.length);
+                write(ctx, request, response);
+            }
+            case "/live" -> answer(ctx, request, backend.live(),
+                    body -> response(HttpResponseStatus.OK, JSON, body), head);
+            case "/live/events" -> LiveStream.start(ctx, backend);
             default -> send(ctx, request, HttpResponseStatus.NOT_FOUND, TEXT, "not found\n", head);
         }
     }
