@@ -314,6 +314,12 @@ public final class Settings {
             "How long one SharedState call waits for the store before it fails with StateUnavailableException"
                     + " (and the request, if the app lets it escape, gets a 503).");
 
+    public static final Setting<Boolean> METRICS = declare(
+            "metrics", null, Section.LOGGING, ValueType.BOOL, true, v -> null,
+            "Record each request's duration, body sizes and queue time in the workers' metrics (/metrics, herd ctl"
+                    + " top, the live page). Off saves a few counter increments per request; the HTTP series and"
+                    + " the rates are then missing, the rest (processes, JVM, restarts) stays.");
+
     public static final Setting<String> ADMIN_BIND = declare(
             "admin-bind", null, Section.LOGGING, ValueType.STRING, "", Settings::adminBind,
             "Serve the admin listener on HOST:PORT: /metrics (Prometheus, OpenMetrics), /health/live,"

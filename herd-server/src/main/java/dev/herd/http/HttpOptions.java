@@ -26,10 +26,12 @@ import java.util.List;
  * @param webSockets        how WebSockets are kept ({@code --ws-*})
  * @param maxQueue          most requests waiting for the app at once ({@code --max-queue}); 0: no limit
  * @param queueTimeout      longest a request waits for the app ({@code --queue-timeout}); zero: no limit
+ * @param metrics           whether requests are recorded in the metrics ({@code --metrics})
  */
 public record HttpOptions(Limits limits, Timeouts timeouts, List<String> forwardedAllowIps, String accessLog,
                           String accessLogFormat, List<StaticFolder> staticFolders,
-                          WebSocketSettings webSockets, int maxQueue, Duration queueTimeout) {
+                          WebSocketSettings webSockets, int maxQueue, Duration queueTimeout,
+                          boolean metrics) {
 
     /**
      * @param maxRequestLine     longest request line in bytes (414 past it)
@@ -96,6 +98,6 @@ public record HttpOptions(Limits limits, Timeouts timeouts, List<String> forward
                 OriginPolicy.of(config.get(Settings.WS_ORIGINS)), config.get(Settings.WRITE_TIMEOUT));
         return new HttpOptions(limits, timeouts, config.forwardedAllowIps(), config.accessLog(),
                 config.accessLogFormat(), folders, webSockets, config.get(Settings.MAX_QUEUE),
-                config.get(Settings.QUEUE_TIMEOUT));
+                config.get(Settings.QUEUE_TIMEOUT), config.get(Settings.METRICS));
     }
 }

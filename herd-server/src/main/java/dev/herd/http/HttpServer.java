@@ -76,7 +76,8 @@ public final class HttpServer {
         AccessLog accessLog = AccessLog.open(options.accessLog(), options.accessLogFormat());
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("herd-loop"),
                 EpollIoHandler.newFactory());
-        ServerStats stats = new ServerStats(new RequestQueue(options.maxQueue(), options.queueTimeout()));
+        ServerStats stats = new ServerStats(new RequestQueue(options.maxQueue(), options.queueTimeout()),
+                new HttpMetrics(options.metrics()));
         ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         HttpChannelInitializer initializer = new HttpChannelInitializer(options, dispatcher, stats, accessLog,
                 connections);

@@ -16,12 +16,13 @@ final class ServerStats {
     /** WebSockets open now (each also counts as a connection). */
     final AtomicInteger webSockets = new AtomicInteger();
     /** Durations, sizes and queue times, for the master's /metrics. */
-    final HttpMetrics metrics = new HttpMetrics();
+    final HttpMetrics metrics;
     /** Requests waiting for the app (--max-queue, --queue-timeout). */
     final RequestQueue queue;
 
-    ServerStats(RequestQueue queue) {
+    ServerStats(RequestQueue queue, HttpMetrics metrics) {
         this.queue = queue;
+        this.metrics = metrics;
     }
     /** Set once on graceful stop: no new keep-alive, idle connections close. */
     volatile boolean draining;

@@ -35,6 +35,13 @@ public final class HttpMetrics {
     private record Routed(int method, int status, String route) {
     }
 
+    private final boolean enabled;
+
+    /** @param enabled false ({@code --metrics off}): nothing is recorded */
+    public HttpMetrics(boolean enabled) {
+        this.enabled = enabled;
+    }
+
     /**
      * One answered request.
      *
@@ -44,6 +51,9 @@ public final class HttpMetrics {
      */
     public void answered(String method, int status, String route, long requestBodyBytes, long responseBodyBytes,
                          long durationNanos) {
+        if (!enabled) {
+            return;
+        }
         int m = methodIndex(method);
         int s = status >= 100 && status < STATUSES ? status : 0;
         Histogram durations;
@@ -67,6 +77,9 @@ public final class HttpMetrics {
 
     /** A request waited this long between its head arriving and the app starting it. */
     public void queued(long nanos) {
+        if (!enabled) {
+            return;
+        }
         queue.observe(nanos / 1e9);
     }
 

@@ -86,7 +86,7 @@ class RequestCorpusTest {
             return Cancellable.NONE;
         };
         return new EmbeddedChannel(new HttpChannelInitializer(HttpOptions.from(Config.defaults()), echo,
-                new ServerStats(new RequestQueue(0, java.time.Duration.ZERO)), AccessLog.OFF, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
+                new ServerStats(new RequestQueue(0, java.time.Duration.ZERO), new dev.herd.metrics.HttpMetrics(true)), AccessLog.OFF, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
     }
 
     private static ByteBuf read(Path file) throws IOException {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 final class TestConnection {
 
     final EmbeddedChannel channel;
-    final ServerStats stats = new ServerStats(new RequestQueue(0, java.time.Duration.ZERO));
+    final ServerStats stats = new ServerStats(new RequestQueue(0, java.time.Duration.ZERO), new dev.herd.metrics.HttpMetrics(true));
     final List<Request> requests = new ArrayList<>();
     final List<ResponseSink> sinks = new ArrayList<>();
     final List<Integer> cancelled = new ArrayList<>();

@@ -93,7 +93,7 @@ final class JettyEngine implements Engine {
         server.setErrorHandler(new CompactErrors());
         SharedSessions.ids(server);
 
-        HttpMetrics metrics = new HttpMetrics();
+        HttpMetrics metrics = new HttpMetrics(config.get(Settings.METRICS));
         TrustedForwarding forwarding = new TrustedForwarding(config.forwardedAllowIps());
         HttpConfiguration httpConfig = new HttpConfiguration();
         httpConfig.setSendServerVersion(false);

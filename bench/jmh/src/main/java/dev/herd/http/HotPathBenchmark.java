@@ -53,6 +53,10 @@ public class HotPathBenchmark {
     @Param({"sync", "threads", "virtual", "async"})
     public String model;
 
+    /** {@code --metrics}: whether each request is recorded (durations, sizes, queue time). */
+    @Param({"on", "off"})
+    public String metrics;
+
     private ExecutionModel executionModel;
     private EmbeddedChannel channel;
     private ByteBuf request;
@@ -66,6 +70,11 @@ public class HotPathBenchmark {
         executionModel = ExecutionModel.create(config, app);
         RequestDispatcher dispatcher = (req, loop, sink) -> executionModel.dispatch(req, loop, new ResponseSink() {
             @Override
+            public boolean started() {
+                return sink.started();
+            }
+
+            @Override
             public void complete(Response response) {
                 handoff.complete(() -> sink.complete(response));
             }
@@ -76,7 +85,8 @@ public class HotPathBenchmark {
             }
         });
         channel = new EmbeddedChannel(new HttpChannelInitializer(HttpOptions.from(config), dispatcher,
-                new ServerStats(), AccessLog.OFF, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
+                new ServerStats(new RequestQueue(0, Duration.ZERO), new dev.herd.metrics.HttpMetrics(metrics.equals("on"))),
+                AccessLog.OFF, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
         request = Unpooled.unreleasableBuffer(Unpooled.copiedBuffer(
                 "GET /hello HTTP/1.1\r\nHost: localhost\r\nUser-Agent: wrk\r\n\r\n", StandardCharsets.US_ASCII));
         if (hello() <= 0) {
