@@ -101,6 +101,9 @@ def systems():
         herd("herd virtual on the loop, 2 workers", 2, "virtual", options=("--virtual-scheduler", "loop")),
         herd("herd async, 1 worker", 1, "async"),
         herd("herd async, 2 workers", 2, "async"),
+        # What recording each request in the metrics costs (--no-metrics against the default).
+        herd("herd async, 1 worker, metrics off", 1, "async", endpoints=("/hello",), options=("--no-metrics",)),
+        herd("herd threads, 1x8, metrics off", 1, "threads", endpoints=("/hello",), options=("--no-metrics",)),
         jvm_peer("Netty, 1 event loop", "NettyPeer", 1),
         jvm_peer("Netty, 2 event loops", "NettyPeer", 2),
         jvm_peer("Vert.x, 1 event loop", "VertxPeer", 1),
@@ -127,6 +130,10 @@ def systems():
 # The targets of the issue, as ratios taken inside one round: (label, numerator, denominator or
 # a ceiling name, endpoint, the least ratio that meets the target).
 TARGETS = [
+    ("/hello herd async 1 worker, metrics on vs off", "herd async, 1 worker", "herd async, 1 worker, metrics off",
+     "/hello", 0.97),
+    ("/hello herd threads 1x8, metrics on vs off", "herd threads, 1x8", "herd threads, 1x8, metrics off", "/hello",
+     0.97),
     ("/hello herd async 1 worker vs Netty 1 loop", "herd async, 1 worker", "Netty, 1 event loop", "/hello", 0.95),
     ("/hello herd async 2 workers vs Netty 2 loops", "herd async, 2 workers", "Netty, 2 event loops", "/hello", 0.95),
     ("/hello herd virtual 1 worker vs Helidon 1 carrier", "herd virtual, 1 worker", "Helidon, 1 carrier", "/hello",

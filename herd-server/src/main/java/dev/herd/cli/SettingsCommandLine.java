@@ -60,7 +60,8 @@ final class SettingsCommandLine {
             List<String> raw = setting.positional()
                     ? positionalValues(parsed, setting)
                     : !parsed.hasMatchedOption(setting.flag()) ? List.of()
-                    : setting.type() == ValueType.BOOL ? List.of("true")
+                    : setting.type() == ValueType.BOOL
+                    ? List.of(String.valueOf(parsed.matchedOption(setting.flag()).<Boolean>getValue()))
                     : parsed.matchedOption(setting.flag()).stringValues();
             if (!raw.isEmpty()) {
                 values.put(setting, raw);
@@ -84,11 +85,13 @@ final class SettingsCommandLine {
                 ? new String[]{setting.flag()} : new String[]{setting.shortFlag(), setting.flag()};
         String fallback = setting.format(setting.fallback());
         if (setting.type() == ValueType.BOOL) {
-            // A switch stands alone (--reload), as in the servers it comes from; false is the
-            // default, and the environment or the file can say so too.
+            // A switch stands alone (--reload), as in the servers it comes from, and has a
+            // negative (--no-metrics) for one that is on by default; the environment or the
+            // file can say either too.
             return OptionSpec.builder(names)
                     .type(boolean.class)
                     .arity("0")
+                    .negatable(true)
                     .description(literal(setting.help() + " Env: " + setting.envName() + "."))
                     .build();
         }

@@ -317,8 +317,8 @@ public final class Settings {
     public static final Setting<Boolean> METRICS = declare(
             "metrics", null, Section.LOGGING, ValueType.BOOL, true, v -> null,
             "Record each request's duration, body sizes and queue time in the workers' metrics (/metrics, herd ctl"
-                    + " top, the live page). Off saves a few counter increments per request; the HTTP series and"
-                    + " the rates are then missing, the rest (processes, JVM, restarts) stays.");
+                    + " top, the live page). --no-metrics saves a few counter increments per request; the HTTP"
+                    + " series and the rates are then missing, the rest (processes, JVM, restarts) stays.");
 
     public static final Setting<String> ADMIN_BIND = declare(
             "admin-bind", null, Section.LOGGING, ValueType.STRING, "", Settings::adminBind,

@@ -23,7 +23,7 @@ public final class HttpMetrics {
     private final Map<Routed, Histogram> byRoute = new ConcurrentHashMap<>();
     private final Histogram requestBodies = new Histogram(Histogram.BODY_BYTES);
     private final Histogram responseBodies = new Histogram(Histogram.BODY_BYTES);
-    private final Histogram queue = new Histogram(Histogram.QUEUE_SECONDS);
+    private final Histogram queue = new Histogram(Histogram.QUEUE_SECONDS, Histogram.NANOS);
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
 
     /** A counter reported as increases, as a histogram is. */
@@ -37,7 +37,7 @@ public final class HttpMetrics {
 
     private final boolean enabled;
 
-    /** @param enabled false ({@code --metrics off}): nothing is recorded */
+    /** @param enabled false ({@code --no-metrics}): nothing is recorded */
     public HttpMetrics(boolean enabled) {
         this.enabled = enabled;
     }
@@ -46,7 +46,7 @@ public final class HttpMetrics {
      * One answered request.
      *
      * @param route             the app's name for its route ({@code /users/{id}}), or null
-     * @param requestBodyBytes  bytes of request body read, -1 when unknown
+     * @param requestBodyBytes  bytes of request body, as declared; 0 for none, -1 when unknown (neither is counted)
      * @param responseBodyBytes bytes of response body sent
      */
     public void answered(String method, int status, String route, long requestBodyBytes, long responseBodyBytes,
@@ -61,18 +61,19 @@ public final class HttpMetrics {
             int slot = m * STATUSES + s;
             durations = byMethodAndStatus.get(slot);
             if (durations == null) {
-                byMethodAndStatus.compareAndSet(slot, null, new Histogram(Histogram.DURATION_SECONDS));
+                byMethodAndStatus.compareAndSet(slot, null, new Histogram(Histogram.DURATION_SECONDS, Histogram.NANOS));
                 durations = byMethodAndStatus.get(slot);
             }
         } else {
             durations = byRoute.computeIfAbsent(new Routed(m, s, route),
-                    r -> new Histogram(Histogram.DURATION_SECONDS));
+                    r -> new Histogram(Histogram.DURATION_SECONDS, Histogram.NANOS));
         }
-        durations.observe(durationNanos / 1e9);
-        if (requestBodyBytes >= 0) {
-            requestBodies.observe(requestBodyBytes);
+        durations.observeRaw(durationNanos);
+        // A request without a body (most GETs) has no body size to speak of: it is not counted.
+        if (requestBodyBytes > 0) {
+            requestBodies.observeRaw(requestBodyBytes);
         }
-        responseBodies.observe(responseBodyBytes);
+        responseBodies.observeRaw(responseBodyBytes);
     }
 
     /** A request waited this long between its head arriving and the app starting it. */
@@ -80,7 +81,7 @@ public final class HttpMetrics {
         if (!enabled) {
             return;
         }
-        queue.observe(nanos / 1e9);
+        queue.observeRaw(nanos);
     }
 
     /** A request refused 503 because the queue was full ({@code queue_full}) or it waited too long ({@code queue_timeout}). */

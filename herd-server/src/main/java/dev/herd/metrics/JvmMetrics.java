@@ -43,7 +43,7 @@ public final class JvmMetrics {
                         GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
                                 (CompositeData) notification.getUserData());
                         collections.computeIfAbsent(List.of("jvm_gc_name", info.getGcName(), "jvm_gc_action",
-                                        info.getGcAction()), k -> new Histogram(Histogram.GC_SECONDS))
+                                        info.getGcAction()), k -> new Histogram(Histogram.GC_SECONDS, Histogram.NANOS))
                                 .observe(info.getGcInfo().getDuration() / 1000.0);
                     }
                 }, null, null);

@@ -100,7 +100,7 @@ public final class MetricsStore {
 
     /** The master's own histogram. */
     public void observe(String name, List<String> labels, double[] bounds, double value) {
-        Histogram one = new Histogram(bounds);
+        Histogram one = new Histogram(bounds, Histogram.NANOS);
         one.observe(value);
         Sample sample = one.delta(name, false, labels);
         add(families.computeIfAbsent(name, n -> new Family(Sample.Kind.HISTOGRAM, bounds)), labels, value,

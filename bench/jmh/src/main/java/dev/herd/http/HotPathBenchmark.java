@@ -83,6 +83,27 @@ public class HotPathBenchmark {
             public void fail(Throwable cause) {
                 handoff.complete(() -> sink.fail(cause));
             }
+
+            // /hello answers with bytes: these are never called here, and pass through as they are.
+            @Override
+            public dev.herd.api.BodyOutput stream(Response head) {
+                return sink.stream(head);
+            }
+
+            @Override
+            public dev.herd.api.EventStream events(Response head) {
+                return sink.events(head);
+            }
+
+            @Override
+            public void cut(Throwable cause) {
+                sink.cut(cause);
+            }
+
+            @Override
+            public dev.herd.http.ws.WebSocketConnection upgrade(Response head, dev.herd.api.WebSocketListener listener) {
+                return sink.upgrade(head, listener);
+            }
         });
         channel = new EmbeddedChannel(new HttpChannelInitializer(HttpOptions.from(config), dispatcher,
                 new ServerStats(new RequestQueue(0, Duration.ZERO), new dev.herd.metrics.HttpMetrics(metrics.equals("on"))),
