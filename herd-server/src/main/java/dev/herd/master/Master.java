@@ -1,29 +1,20 @@
 package dev.herd.master;
 
 import dev.herd.admin.AdminBackend;
-import dev.herd.admin.AdminServer;
 import dev.herd.ExitCodes;
-import dev.herd.config.Balance;
 import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
 import dev.herd.config.ConfigResolver;
 import dev.herd.config.Settings;
 import dev.herd.ipc.ControlConnection;
-import dev.herd.ipc.ControlServer;
-import dev.herd.ipc.ControlSocketLocation;
 import dev.herd.ipc.Message;
 import dev.herd.logging.HerdLogging;
 import dev.herd.state.local.StateFileException;
 import dev.herd.state.local.StateServer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -63,19 +54,11 @@ public final class Master {
     private Reload reload;
     /** {@code --reload}: what changed and still waits for its reload; null when nothing does. */
     private String appChanged;
-    private AppWatcher appWatcher;
     private int bootFailuresInARow;
     private long stopDeadlineNanos;
-    private EventLoopGroup loop;
-    private ControlServer controlServer;
-    private StateServer stateServer;
-    private PidFile pidFile;
-    private WorkerLauncher launcher;
-    private Listeners listeners;
-    /** Null under --balance shared; otherwise confined to {@link #loop}: reach it with {@link #balance}. */
-    private Balancer balancer;
+    /** The loop, sockets, store and files the master holds open; its balancer is reached with {@link #balance}. */
+    private final MasterServers servers = new MasterServers();
     private final MasterMetrics metrics = new MasterMetrics();
-    private AdminServer admin;
 
     public Master(Config config, ConfigResolver resolver) {
         this.config = config;
@@ -124,46 +107,11 @@ public final class Master {
     }
 
     private void start() throws IOException, InterruptedException, StateFileException {
-        loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("herd-master-io", true),
-                EpollIoHandler.newFactory());
-        if (config.balance() != Balance.SHARED) {
-            balancer = new Balancer(config.binds().size());
-        }
-        listeners = new Listeners(loop, config, balancer);
-        config = config.with(Settings.BIND, listeners.addresses());
-        Path socket = controlSocketPath();
-        controlServer = ControlServer.start(loop, socket, new ControlTraffic(events, balancer));
-        // Always there, even under --state redis: a reload may switch to local.
-        stateServer = StateServer.start(config, socket);
-        if (!config.pidFile().isBlank()) {
-            pidFile = PidFile.write(Path.of(config.pidFile()), pid);
-        }
-        launcher = new WorkerLauncher(socket);
-        String adminBind = config.get(Settings.ADMIN_BIND);
-        if (!adminBind.isBlank()) {
-            admin = AdminServer.start(loop, BindAddress.parse(adminBind), config.get(Settings.ADMIN_TOKEN),
-                    new MasterAdmin(events, this));
-            log.info("admin listener on http://{}/ (metrics, health, status){}", admin.address(),
-                    config.get(Settings.ADMIN_TOKEN).isEmpty() ? "" : " with a bearer token");
-        }
+        config = servers.open(config, pid, events, new MasterAdmin(events, this));
         Signals.install(kind -> events.add(new MasterEvent.SignalReceived(kind)));
         Runtime.getRuntime().addShutdownHook(new Thread(workers::killAll, "herd-master-exit"));
         log.info("master pid={} listening on {} with {} {} workers; control socket {}", pid, listenAddresses(),
-                targetWorkers, config.workerClass().name().toLowerCase(Locale.ROOT), socket);
-        if (config.get(Settings.RELOAD)) {
-            appWatcher = AppWatcher.start(AppWatcher.sources(config),
-                    what -> events.add(new MasterEvent.AppChanged(what)));
-        }
-    }
-
-    private Path controlSocketPath() throws IOException {
-        String given = config.get(Settings.CONTROL_SOCKET);
-        if (!given.isBlank()) {
-            return Path.of(given).toAbsolutePath();
-        }
-        Path socket = ControlSocketLocation.defaultSocket(pid);
-        ControlSocketLocation.ensurePrivate(socket.getParent());
-        return socket;
+                targetWorkers, config.workerClass().name().toLowerCase(Locale.ROOT), servers.controlSocket());
     }
 
     // ---- the loop's steps ------------------------------------------------------------------
@@ -303,7 +251,7 @@ public final class Master {
 
     private void sendListeners(WorkerHandle worker) {
         try {
-            worker.connection().sendDescriptors(listeners.fdsFor(worker.index()));
+            worker.connection().sendDescriptors(servers.listeners().fdsFor(worker.index()));
         } catch (IOException e) {
             log.error("cannot make the listening sockets of slot {}: {}; {} cannot serve", worker.index(),
                     e.getMessage(), worker);
@@ -320,7 +268,7 @@ public final class Master {
         }
         worker.attach(connection);
         connection.send(new Message.Welcome(worker.config().toText(),
-                listeners.addresses().stream().map(BindAddress::toString).toList()));
+                servers.listeners().addresses().stream().map(BindAddress::toString).toList()));
     }
 
     private void ready(WorkerHandle worker, long bootMillis) {
@@ -455,9 +403,9 @@ public final class Master {
     StatusReport status() {
         String reloading = reload == null ? null : "reloading to generation " + reload.generation();
         StatusReport.MasterView view = new StatusReport.MasterView(pid, state.name().toLowerCase(Locale.ROOT),
-                generation, targetWorkers, listeners.addresses().stream().map(BindAddress::toString).toList(),
+                generation, targetWorkers, servers.listeners().addresses().stream().map(BindAddress::toString).toList(),
                 System.nanoTime() - startedNanos, reloading, stateDescription(),
-                config.get(Settings.STATE).equals("local") ? stateServer.stats() : null);
+                config.get(Settings.STATE).equals("local") ? servers.stateServer().stats() : null);
         List<WorkerHandle> sorted = workers.matching(w -> true).stream()
                 .sorted(java.util.Comparator.comparingInt(WorkerHandle::generation)
                         .thenComparingInt(WorkerHandle::index))
@@ -473,7 +421,7 @@ public final class Master {
 
     /** The metrics exposition now (admin listener). */
     String metricsText(boolean openMetrics) {
-        return metrics.render(openMetrics, workers.matching(w -> true), listeners.addresses(),
+        return metrics.render(openMetrics, workers.matching(w -> true), servers.listeners().addresses(),
                 config.get(Settings.BACKLOG), System.nanoTime());
     }
 
@@ -486,7 +434,7 @@ public final class Master {
     private String stateDescription() {
         String state = config.get(Settings.STATE);
         // A Redis URL may carry a password: status shows where, never the secret.
-        return state.equals("local") ? stateServer.describe() : state.replaceFirst("//[^@/]*@", "//***@");
+        return state.equals("local") ? servers.stateServer().describe() : state.replaceFirst("//[^@/]*@", "//***@");
     }
 
     private void reopenLogs() {
@@ -501,8 +449,8 @@ public final class Master {
 
     private void spawnWorker(int index, int workerGeneration, Config workerConfig) {
         try {
-            listeners.prepareSlot(index);
-            Process process = launcher.spawn(workerConfig, index, workerGeneration);
+            servers.listeners().prepareSlot(index);
+            Process process = servers.launcher().spawn(workerConfig, index, workerGeneration);
             WorkerHandle worker = new WorkerHandle(process, index, workerGeneration, workerConfig, System.nanoTime());
             workers.add(worker);
             balance(b -> b.expect(process.pid(), index));
@@ -570,40 +518,20 @@ public final class Master {
     }
 
     private void cleanUp() {
-        if (appWatcher != null) {
-            appWatcher.close();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        if (controlServer != null) {
-            controlServer.close();
-        }
-        if (stateServer != null) {
-            stateServer.close(); // after the workers: the file gets everything they changed
-        }
-        if (listeners != null) {
-            listeners.close();
-        }
-        if (pidFile != null) {
-            pidFile.delete();
-        }
-        if (loop != null) {
-            loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-        }
+        servers.close();
     }
 
     // ---- small helpers ----------------------------------------------------------------------
 
     private String listenAddresses() {
-        return String.join(",", listeners.addresses().stream().map(BindAddress::toString).toList());
+        return String.join(",", servers.listeners().addresses().stream().map(BindAddress::toString).toList());
     }
 
     /** Runs {@code action} on the balancer's loop, in order with everything the master sends; no-op under shared. */
     private void balance(Consumer<Balancer> action) {
-        Balancer target = balancer;
+        Balancer target = servers.balancer();
         if (target != null) {
-            loop.execute(() -> action.accept(target));
+            servers.loop().execute(() -> action.accept(target));
         }
     }
 }
