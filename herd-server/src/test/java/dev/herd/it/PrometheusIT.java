@@ -52,7 +52,9 @@ class PrometheusIT {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
             try {
                 String base = "http://127.0.0.1:" + port;
-                await().atMost(Duration.ofSeconds(30)).until(() -> query(base, "up{job=\"herd\"}") == 1);
+                // Refused connections while Prometheus starts are part of waiting for it.
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                        .until(() -> query(base, "up{job=\"herd\"}") == 1);
 
                 String requests = "sum(http_server_request_duration_seconds_count{http_request_method=\"GET\"})";
                 send(herd, 20);
@@ -87,7 +89,7 @@ class PrometheusIT {
     }
 
     private void awaitValue(String base, String query, double expected) {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() ->
                 assertThat(query(base, query)).as(query).isEqualTo(expected));
     }
 
