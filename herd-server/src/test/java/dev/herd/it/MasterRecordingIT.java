@@ -34,7 +34,9 @@ class MasterRecordingIT {
             assertThat(herd.awaitExit(Duration.ofSeconds(30))).isZero();
         }
         List<RecordedEvent> events = RecordingFile.readAllEvents(recording).stream()
-                .filter(e -> e.getEventType().getName().startsWith("dev.herd.")).toList();
+                .filter(e -> e.getEventType().getName().startsWith("dev.herd."))
+                // A recording keeps events by thread buffer and chunk: in time order only once sorted.
+                .sorted(java.util.Comparator.comparing(RecordedEvent::getStartTime)).toList();
         assertThat(events).filteredOn(e -> e.getEventType().getName().equals("dev.herd.WorkerSpawned")).hasSize(3);
         assertThat(events).filteredOn(e -> e.getEventType().getName().equals("dev.herd.WorkerReady")).hasSize(3)
                 .allSatisfy(e -> assertThat(e.getDuration("boot")).isPositive());
