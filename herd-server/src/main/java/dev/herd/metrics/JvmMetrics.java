@@ -88,11 +88,13 @@ public final class JvmMetrics {
         out.add(Sample.gauge(Catalog.JVM_CLASS_COUNT, true, List.of(),
                 ManagementFactory.getClassLoadingMXBean().getLoadedClassCount()));
         long now = System.nanoTime();
-        Map<String, Integer> kinds = threadsByKind();
+        // One look at the threads serves both the counts by kind and the loops' CPU.
+        ThreadInfo[] all = threads.getThreadInfo(threads.getAllThreadIds(), 0);
+        Map<String, Integer> kinds = threadsByKind(all);
         kinds.forEach((kind, count) ->
                 out.add(Sample.gauge(Catalog.WORKER_THREADS, true, List.of("kind", kind), count)));
         out.add(Sample.gauge(Catalog.WORKER_THREADS_BUSY, true, List.of("kind", "event_loop"),
-                loopsBusy(now - reportedAtNanos)));
+                loopsBusy(all, now - reportedAtNanos)));
         out.add(Sample.gauge(Catalog.WORKER_THREADS_BUSY, true, List.of("kind", "handler"),
                 Math.min(inFlight, kinds.get("handler"))));
         out.add(Sample.gauge(Catalog.WORKER_THREADS_BUSY, true, List.of("kind", "virtual_carrier"),
@@ -105,10 +107,10 @@ public final class JvmMetrics {
      * over the time that passed, summed (1.5 is one loop flat out and another half). A loop
      * waiting in epoll uses none; one running handlers under async, all of it.
      */
-    private double loopsBusy(long elapsedNanos) {
+    private double loopsBusy(ThreadInfo[] all, long elapsedNanos) {
         double busy = 0;
         Map<Long, Long> seen = new java.util.HashMap<>();
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds(), 0)) {
+        for (ThreadInfo info : all) {
             if (info != null && kindOf(info.getThreadName()).equals("event_loop")) {
                 long cpu = threads.getThreadCpuTime(info.getThreadId());
                 if (cpu >= 0) {
@@ -129,12 +131,12 @@ public final class JvmMetrics {
      * Platform threads by their names (herd names its own), and the virtual threads mounted on a
      * carrier now, which is how many of them are running rather than waiting.
      */
-    Map<String, Integer> threadsByKind() {
+    private Map<String, Integer> threadsByKind(ThreadInfo[] all) {
         Map<String, Integer> kinds = new LinkedHashMap<>();
         for (String kind : List.of("event_loop", "handler", "virtual_carrier", "virtual", "other")) {
             kinds.put(kind, 0);
         }
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds(), 0)) {
+        for (ThreadInfo info : all) {
             if (info != null) {
                 kinds.merge(kindOf(info.getThreadName()), 1, Integer::sum);
             }
