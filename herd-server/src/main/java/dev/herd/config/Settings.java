@@ -172,7 +172,7 @@ public final class Settings {
             "A client that started a request must send all of it within this time, or get 408.");
 
     public static final Setting<Integer> LIMIT_REQUEST_LINE = declare(
-            "limit-request-line", null, Section.HTTP, ValueType.INT, 4094, atLeast(16),
+            "limit-request-line", null, Section.HTTP, ValueType.INT, 8190, atLeast(16),
             "Longest request line in bytes (method, target, version); longer gets 414.");
 
     public static final Setting<Integer> LIMIT_REQUEST_FIELDS = declare(

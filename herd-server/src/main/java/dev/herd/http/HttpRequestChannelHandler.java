@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -418,9 +419,11 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
                         long startNanos) {
         log.debug("refused a request from {} with {}: {}", ctx.channel().remoteAddress(), status.code(), why);
         HttpRequest logged = request instanceof UnreadableHttpRequest ? null : request;
+        boolean head = request instanceof UnreadableHttpRequest unreadable ? unreadable.head()
+                : HttpMethod.HEAD.equals(request.method());
         InetSocketAddress client = origin(ctx.channel(), request.headers()).remoteAddress();
         release(request);
-        FullHttpResponse response = HttpResponses.refusal(status);
+        FullHttpResponse response = HttpResponses.refusal(status, head);
         long bodyBytes = response.content().readableBytes();
         ctx.writeAndFlush(response).addListener(future -> {
             answered(logged, client, response, bodyBytes, now(ctx) - startNanos, null);

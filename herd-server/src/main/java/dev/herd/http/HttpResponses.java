@@ -141,13 +141,18 @@ final class HttpResponses {
         return value;
     }
 
-    /** herd's answer to a request that never reached the app; the connection closes after it. */
-    static FullHttpResponse refusal(HttpResponseStatus status) {
+    /**
+     * herd's answer to a request that never reached the app; the connection closes after it.
+     *
+     * @param head the request was a HEAD: the answer says the length of its text, and sends none
+     */
+    static FullHttpResponse refusal(HttpResponseStatus status, boolean head) {
+        byte[] text = (status.reasonPhrase() + "\n").getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(status.reasonPhrase() + "\n", StandardCharsets.UTF_8));
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(text));
         HttpHeaders headers = response.headers();
         headers.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, text.length);
         headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         headers.set(HttpHeaderNames.DATE, HttpDate.now());
         return response;

@@ -41,6 +41,9 @@ final class StrictHttpRequestDecoder extends HttpRequestDecoder {
     };
 
     private final HttpOptions.Limits limits;
+    private final HeadScanner head = new HeadScanner();
+    /** The authority of the request being decoded when its target is in absolute form, else null. */
+    private String absoluteAuthority;
     /** A request's first byte has been seen and its end not yet. */
     private boolean inRequest;
     /** REQUEST_INCOMPLETE has been fired for the request in progress. */
@@ -67,13 +70,17 @@ final class StrictHttpRequestDecoder extends HttpRequestDecoder {
             }
             inRequest = true;
             announced = false;
+            head.reset();
         }
+        head.scan(buffer);
         int first = out.size();
+        int before = buffer.readerIndex();
         super.decode(ctx, buffer, out);
+        head.consumed(buffer.readerIndex() - before);
         for (int i = first; i < out.size(); i++) {
             Object message = out.get(i);
             if (message instanceof HttpRequest request && request.decoderResult().isSuccess()) {
-                checkFields(request);
+                check(request);
                 message = completeIfBodiless(request, out, i);
             }
             boolean failed = message instanceof HttpMessage m && m.decoderResult().isFailure();
@@ -117,30 +124,77 @@ final class StrictHttpRequestDecoder extends HttpRequestDecoder {
         throw new HttpRejection(HttpResponseStatus.BAD_REQUEST, "both Content-Length and Transfer-Encoding: chunked");
     }
 
+    /**
+     * The request line's checks that need its raw words: Netty upper-cases the version, and
+     * takes any target. Throwing here makes the request a failed one (400).
+     */
     @Override
-    protected HttpMessage createInvalidMessage() {
-        return new UnreadableHttpRequest();
+    protected HttpMessage createMessage(String[] initialLine) throws Exception {
+        absoluteAuthority = null;
+        RequestRules.checkVersion(initialLine[2]);
+        RequestRules.checkTarget(initialLine[0], initialLine[1]);
+        // RFC 9112 3.2.2: a target in absolute form names the host, and Host is ignored; the app
+        // sees the path and query, and the target's authority as Host (see check).
+        absoluteAuthority = RequestRules.authority(initialLine[1]);
+        if (absoluteAuthority != null) {
+            initialLine[1] = RequestRules.originForm(initialLine[1]);
+        }
+        return super.createMessage(initialLine);
     }
 
-    private void checkFields(HttpRequest request) {
-        HttpHeaders headers = request.headers();
+    /**
+     * RFC 9112 6.3: a request with neither Content-Length nor Transfer-Encoding has no body.
+     * Netty would give one with {@code Sec-WebSocket-Key1} and {@code Key2} an 8-byte body (a
+     * rule of the 2010 WebSocket draft), so herd and a proxy in front would disagree on where
+     * the next request starts.
+     */
+    @Override
+    protected boolean isContentAlwaysEmpty(HttpMessage message) {
+        if (message instanceof HttpRequest) {
+            HttpHeaders headers = message.headers();
+            return !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
+                    && !headers.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        }
+        return super.isContentAlwaysEmpty(message);
+    }
+
+    @Override
+    protected HttpMessage createInvalidMessage() {
+        return new UnreadableHttpRequest(head.headMethod());
+    }
+
+    /** Marks a decoded request failed when it breaks a limit or a rule Netty does not apply. */
+    private void check(HttpRequest request) {
+        try {
+            checkLimits(request.headers());
+            if (head.folded()) {
+                throw new HttpRejection(HttpResponseStatus.BAD_REQUEST, "a header line folded (obs-fold)");
+            }
+            RequestRules.checkHost(request.headers(), request.protocolVersion());
+            RequestRules.checkTransferCodings(request.headers());
+            if (absoluteAuthority != null) {
+                request.headers().set(HttpHeaderNames.HOST, absoluteAuthority);
+            }
+        } catch (HttpRejection rejection) {
+            request.setDecoderResult(DecoderResult.failure(rejection));
+        }
+    }
+
+    private void checkLimits(HttpHeaders headers) {
         if (headers.size() > limits.maxHeaderFields()) {
-            reject(request, "more than " + limits.maxHeaderFields() + " header fields");
-            return;
+            throw tooLarge("more than " + limits.maxHeaderFields() + " header fields");
         }
         Iterator<Map.Entry<CharSequence, CharSequence>> fields = headers.iteratorCharSequence();
         while (fields.hasNext()) {
             Map.Entry<CharSequence, CharSequence> field = fields.next();
             if (field.getKey().length() + field.getValue().length() > limits.maxHeaderFieldSize()) {
-                reject(request, "header field " + field.getKey() + " over " + limits.maxHeaderFieldSize() + " bytes");
-                return;
+                throw tooLarge("header field " + field.getKey() + " over " + limits.maxHeaderFieldSize() + " bytes");
             }
         }
     }
 
-    private static void reject(HttpRequest request, String reason) {
-        request.setDecoderResult(DecoderResult.failure(
-                new HttpRejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, reason)));
+    private static HttpRejection tooLarge(String reason) {
+        return new HttpRejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, reason);
     }
 
     private static boolean isLineBreak(byte b) {

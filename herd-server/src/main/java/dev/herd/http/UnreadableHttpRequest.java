@@ -13,12 +13,20 @@ import io.netty.handler.codec.http.HttpVersion;
  */
 final class UnreadableHttpRequest extends DefaultFullHttpRequest {
 
-    UnreadableHttpRequest() {
+    /** The line began with {@code HEAD }: the refusal goes out without a body. */
+    private final boolean head;
+
+    UnreadableHttpRequest(boolean head) {
         super(HttpVersion.HTTP_1_1, HttpMethod.GET, "/", Unpooled.buffer(0));
+        this.head = head;
     }
 
     UnreadableHttpRequest(Throwable failure) {
-        this();
+        this(false);
         setDecoderResult(DecoderResult.failure(failure));
+    }
+
+    boolean head() {
+        return head;
     }
 }

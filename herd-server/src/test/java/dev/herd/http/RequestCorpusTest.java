@@ -60,6 +60,20 @@ class RequestCorpusTest {
         assertThat(channel.isOpen()).isFalse();
     }
 
+    /** RFC 9110 9.3.2: the answer to HEAD has no body, a refusal included, even when the line itself was refused. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "HEAD /hello HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n",
+            "HEAD /a\u001bb HTTP/1.1\r\nHost: x\r\n\r\n",
+            "HEAD /hello http/1.1\r\nHost: x\r\n\r\n",
+            "HEAD /hello HTTP/1.1\r\n\r\n"})
+    void refusedHeadRequestGetsNoBody(String raw) {
+        EmbeddedChannel channel = pipeline(new ArrayList<>());
+        channel.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+        String response = drainOutbound(channel);
+        assertThat(response).startsWith("HTTP/1.1 400 ").containsIgnoringCase("content-length: 12").endsWith("\r\n\r\n");
+    }
+
     static Stream<Object[]> valid() throws Exception {
         return corpus("valid");
     }

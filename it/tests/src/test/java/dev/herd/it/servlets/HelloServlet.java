@@ -40,6 +40,7 @@ public class HelloServlet extends HttpServlet {
                 session.setAttribute("visits", visits);
                 response.getWriter().print("visits " + visits);
             }
+            case "/hello" -> response.getWriter().print("Hello, World!");
             case "/whoami" -> response.getWriter().print("{\"pid\":" + ProcessHandle.current().pid() + "}");
             case "/big" -> {
                 // A session attribute of this many KiB: past 1 MiB the session cannot be shared.
