@@ -15,15 +15,14 @@ import java.util.Locale;
  * Where the RFCs allow either reading, herd is strict when request boundaries or the request's
  * authority are at stake and lenient otherwise (docs/http.md lists each choice).
  */
-final class RequestRules {
+public final class RequestRules {
 
     private RequestRules() {
     }
 
     /** RFC 9112 2.3: {@code HTTP-version = "HTTP/" DIGIT "." DIGIT}, case-sensitive (Netty upper-cases it). */
     static void checkVersion(String version) {
-        if (version.length() != 8 || !version.startsWith("HTTP/") || !isDigit(version.charAt(5))
-                || version.charAt(6) != '.' || !isDigit(version.charAt(7))) {
+        if (!isVersion(version)) {
             throw badRequest("'" + printable(version) + "' is not an HTTP version");
         }
     }
@@ -62,21 +61,38 @@ final class RequestRules {
      * pick different Hosts out of one request route it differently.
      */
     static void checkHost(HttpHeaders headers, HttpVersion version) {
-        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+        String problem = hostProblem(headers.getAll(HttpHeaderNames.HOST), version.minorVersion() >= 1);
+        if (problem != null) {
+            throw badRequest(problem);
+        }
+    }
+
+    /**
+     * What is wrong with a request's Host fields, or null when nothing is; servlet workers
+     * apply it to Jetty's requests too.
+     *
+     * @param hosts  the values of every Host field, in order
+     * @param http11 the request is HTTP/1.1 (HTTP/1.0 may go without Host)
+     */
+    public static String hostProblem(List<String> hosts, boolean http11) {
         if (hosts.isEmpty()) {
-            if (version.minorVersion() >= 1) {
-                throw badRequest("an HTTP/1.1 request without Host");
-            }
-            return;
+            return http11 ? "an HTTP/1.1 request without Host" : null;
         }
         if (hosts.size() > 1) {
-            throw badRequest("more than one Host");
+            return "more than one Host";
         }
         String host = hosts.getFirst();
         // Empty is valid: a target without an authority has an empty Host (RFC 9110 7.2).
         if (!host.isEmpty() && !isAuthority(host, false)) {
-            throw badRequest("the Host '" + printable(host) + "' is not host[:port]");
+            return "the Host '" + printable(host) + "' is not host[:port]";
         }
+        return null;
+    }
+
+    /** RFC 9112 2.3: whether {@code version} is spelled exactly {@code HTTP/DIGIT.DIGIT}. */
+    public static boolean isVersion(CharSequence version) {
+        return version.length() == 8 && version.toString().startsWith("HTTP/") && isDigit(version.charAt(5))
+                && version.charAt(6) == '.' && isDigit(version.charAt(7));
     }
 
     /**

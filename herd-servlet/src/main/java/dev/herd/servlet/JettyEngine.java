@@ -9,6 +9,7 @@ import dev.herd.http.AccessLog;
 import dev.herd.metrics.HttpMetrics;
 import dev.herd.servlet.session.SharedSessions;
 import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -108,8 +109,13 @@ final class JettyEngine implements Engine {
         // RFC 9112 section 3.2.2: a request in absolute form names its host in its target, and the
         // Host field is ignored; Jetty's default refuses the two when they differ (400).
         httpConfig.setHttpCompliance(HttpCompliance.RFC9110.with("herd", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
+        // RFC 3986 allows empty path segments (///a, //user@host/p as a path): they are valid
+        // requests, which herd's own HTTP serves too. Jetty's default refuses them as ambiguous
+        // (400), since a security constraint on /admin/* would not match //admin/; WorkerHandler
+        // merges the slashes (as nginx does by default) before the app and its constraints see them.
+        httpConfig.setUriCompliance(UriCompliance.DEFAULT.with("herd", UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
         httpConfig.addCustomizer(forwarding);
-        HttpConnectionFactory http = new HttpConnectionFactory(httpConfig);
+        HttpConnectionFactory http = StrictHttpConnection.factory(httpConfig);
 
         WorkerHandler worker = new WorkerHandler(new WorkerHandler.Limits(line, fields, fieldSize),
                 config.requestTimeout(), server.getScheduler());
@@ -119,7 +125,11 @@ final class JettyEngine implements Engine {
         int maxBody = config.get(Settings.LIMIT_REQUEST_BODY);
         gate.setHandler(new SizeLimitHandler(maxBody == 0 ? -1 : maxBody, -1));
         ((SizeLimitHandler) gate.getHandler()).setHandler(app);
-        worker.setHandler(gate);
+        // Bodies are read before the request waits for an app thread; never past the body limit.
+        long buffered = maxBody == 0 ? config.get(Settings.BODY_BUFFER) : Math.min(maxBody, config.get(Settings.BODY_BUFFER));
+        BodyBuffer bodies = new BodyBuffer(buffered);
+        bodies.setHandler(gate);
+        worker.setHandler(bodies);
         server.setHandler(worker);
 
         AccessLog accessLog = AccessLog.open(config.accessLog(), config.accessLogFormat());

@@ -1,8 +1,10 @@
 package dev.herd.servlet;
 
+import dev.herd.http.RequestRules;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -65,8 +67,9 @@ final class WorkerHandler extends Handler.Wrapper {
                     requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         exchange.thread = Thread.currentThread();
+        Request forApp = MergedSlashes.of(request);
         try {
-            if (!super.handle(request, new DrainAware(request, response), exchange)) {
+            if (!super.handle(forApp, new DrainAware(forApp, response), exchange)) {
                 Response.writeError(request, response, exchange, HttpStatus.NOT_FOUND_404);
             }
         } catch (Throwable failure) {
@@ -77,8 +80,20 @@ final class WorkerHandler extends Handler.Wrapper {
         return true;
     }
 
-    /** 414 or 431 when the request passes one of herd's limits; 0 when it does not. */
+    /**
+     * 400 when the request breaks a rule of RFC 9112 that Jetty does not apply (its version's
+     * spelling, its Host field: herd's own HTTP applies the same), 414 or 431 when it passes
+     * one of herd's limits; 0 when none.
+     */
     private int refusal(Request request) {
+        if (request.getConnectionMetaData().getConnection() instanceof StrictHttpConnection strict
+                && strict.badVersion()) {
+            return HttpStatus.BAD_REQUEST_400;
+        }
+        if (RequestRules.hostProblem(request.getHeaders().getValuesList(HttpHeader.HOST),
+                request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1) != null) {
+            return HttpStatus.BAD_REQUEST_400;
+        }
         int line = request.getMethod().length() + request.getHttpURI().getPathQuery().length() + 10;
         if (line > limits.maxRequestLine()) {
             return HttpStatus.URI_TOO_LONG_414;
