@@ -28,15 +28,24 @@ final class ConfigFile {
 
     /** Each setting the file sets, with its value as text; problems are collected, not thrown one by one. */
     static Map<Setting<?>, String> read(Path file, List<String> problems) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            problems.add(file + ": cannot read: " + e.getMessage());
+            return new LinkedHashMap<>();
+        }
+        return parse(text, file.toString(), problems);
+    }
+
+    /** As {@link #read}, from the file's text; {@code file} names it in the problems. */
+    static Map<Setting<?>, String> parse(String toml, String file, List<String> problems) {
         Map<Setting<?>, String> values = new LinkedHashMap<>();
         JsonNode root;
         try {
-            root = new TomlMapper().readTree(Files.readString(file));
+            root = new TomlMapper().readTree(toml);
         } catch (JacksonException e) {
             problems.add(file + ": not valid TOML: " + e.getOriginalMessage());
-            return values;
-        } catch (IOException e) {
-            problems.add(file + ": cannot read: " + e.getMessage());
             return values;
         }
         for (Map.Entry<String, JsonNode> field : root.properties()) {

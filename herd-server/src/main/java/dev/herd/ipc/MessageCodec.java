@@ -6,6 +6,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -204,10 +207,16 @@ public final class MessageCodec {
         out.write(bytes);
     }
 
+    /** Malformed UTF-8 is refused, not replaced: a frame that says something else than was sent is corrupt. */
     private static String readLongString(DataInputStream in) throws IOException {
         byte[] bytes = new byte[readCount(in)];
         in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException("a string that is not UTF-8", e);
+        }
     }
 
     private static int readCount(DataInputStream in) throws IOException {
