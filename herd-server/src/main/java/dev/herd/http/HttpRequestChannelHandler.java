@@ -63,6 +63,13 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpRequestChannelHandler.class);
     /** How long a refused client may go on sending (and being ignored) before its connection is closed. */
     private static final Duration LINGER = Duration.ofSeconds(2);
+    /**
+     * Most requests read ahead of the one being answered. A client that pipelines and never
+     * reads its answers would otherwise have herd read its requests into memory for as long as
+     * it sends them; past this the socket is not read until the answers move again, and the
+     * kernel pushes back on the client.
+     */
+    static final int MAX_PIPELINED = 16;
 
     private final RequestDispatcher dispatcher;
     private final ServerStats stats;
@@ -89,6 +96,8 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private boolean busy;
     /** A request was refused: its answer is out, our side is shut, and all input is dropped. */
     private boolean lingering;
+    /** {@link #MAX_PIPELINED} requests wait: the socket is not read until one is taken. */
+    private boolean pipelineFull;
     /** The client shut its side (half-close, or gone): what it sent is answered, then the connection closes. */
     private boolean inputClosed;
     /** The peer as the client, and whether it may say otherwise: fixed for the connection, so worked out once. */
@@ -157,6 +166,10 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         readTimer.cancel();
         idleTimer.cancel();
         pending.add(request);
+        if (pending.size() >= MAX_PIPELINED && !pipelineFull) {
+            pipelineFull = true;
+            holdRequests(ctx, true);
+        }
         if (!busy) {
             serveNext(ctx, now(ctx));
         }
@@ -311,6 +324,10 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
      */
     private void serveNext(ChannelHandlerContext ctx, long nowNanos) {
         HttpRequest request = pending.poll();
+        if (pipelineFull && pending.size() < MAX_PIPELINED) {
+            pipelineFull = false; // room again: decode what was read, and read on
+            holdRequests(ctx, false);
+        }
         if (request == null) {
             if (idle()) {
                 idleTimer.arm(ctx, nowNanos, idleLimit(timeouts.keepAlive()), closeIfIdle);
@@ -542,6 +559,18 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         } else {
             serveNext(ctx, now);
         }
+    }
+
+    private static void holdRequests(ChannelHandlerContext ctx, boolean on) {
+        StrictHttpRequestDecoder decoder = ctx.pipeline().get(StrictHttpRequestDecoder.class);
+        if (decoder != null) {
+            decoder.hold(ctx.pipeline().context(decoder), on);
+        }
+    }
+
+    /** Requests read and waiting behind the one being served (for tests). */
+    int pendingRequests() {
+        return pending.size();
     }
 
     WebSocketUpgrades webSockets() {

@@ -48,6 +48,8 @@ final class StrictHttpRequestDecoder extends HttpRequestDecoder {
     private boolean inRequest;
     /** REQUEST_INCOMPLETE has been fired for the request in progress. */
     private boolean announced;
+    /** No new request is taken from the bytes read (the connection has enough waiting); see {@link #hold}. */
+    private boolean held;
 
     StrictHttpRequestDecoder(HttpOptions.Limits limits) {
         super(new HttpDecoderConfig()
@@ -58,8 +60,52 @@ final class StrictHttpRequestDecoder extends HttpRequestDecoder {
         this.limits = limits;
     }
 
+    /**
+     * Stops taking new requests from the bytes already read, or takes them again. The handler
+     * holds when {@link HttpRequestChannelHandler#MAX_PIPELINED} requests wait for their answers;
+     * held, the socket is not read either, so a client that pipelines without reading its answers
+     * costs a bounded amount of memory. A request already begun is still decoded to its end.
+     * Event loop only.
+     */
+    void hold(ChannelHandlerContext ctx, boolean on) {
+        if (on) {
+            held = true;
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        // Bytes read while held are decoded, and the socket read again, once the caller's stack
+        // has unwound: the caller may be inside this decoder's own read.
+        ctx.executor().execute(() -> {
+            held = false;
+            if (!ctx.channel().isActive() || ctx.isRemoved()) {
+                return;
+            }
+            try {
+                channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                channelReadComplete(ctx);
+            } catch (Exception e) {
+                ctx.fireExceptionCaught(e);
+            }
+            if (!held) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        });
+    }
+
+    /** The client will send nothing more: whatever it sent is decoded and answered, held or not. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+            held = false;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+        if (!inRequest && held) {
+            return;
+        }
         if (!inRequest) {
             // RFC 9112 2.2: empty lines before a request line are ignored, so they start nothing.
             while (buffer.isReadable() && isLineBreak(buffer.getByte(buffer.readerIndex()))) {

@@ -91,6 +91,34 @@ class HttpPipelineTest {
         assertThat(c.isOpen()).isFalse();
     }
 
+    /** A client that pipelines and does not read its answers is read only so far ahead. */
+    @Test
+    void pipelinedRequestsAreReadAtMostSixteenAheadAndAllAnsweredInOrder() {
+        TestConnection c = connection(5, 100, 8190, 4094).holdResponses();
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            burst.append("GET /r").append(i).append(" HTTP/1.1\nHost: x\n\n");
+        }
+        c.send(burst.toString());
+        c.channel.runPendingTasks();
+        HttpRequestChannelHandler handler = c.channel.pipeline().get(HttpRequestChannelHandler.class);
+        assertThat(c.requests).hasSize(1);
+        assertThat(handler.pendingRequests()).isEqualTo(HttpRequestChannelHandler.MAX_PIPELINED);
+        assertThat(c.channel.config().isAutoRead()).isFalse();
+        StringBuilder answers = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            assertThat(c.requests).hasSize(i + 1);
+            assertThat(handler.pendingRequests()).isLessThanOrEqualTo(HttpRequestChannelHandler.MAX_PIPELINED);
+            c.sinks.get(i).complete(Response.text("answer " + i));
+            answers.append(c.output());
+        }
+        for (int i = 0; i < 40; i++) {
+            assertThat(answers.indexOf("answer " + i)).isGreaterThan(i == 0 ? -1 : answers.indexOf("answer " + (i - 1)));
+        }
+        assertThat(c.channel.config().isAutoRead()).isTrue();
+        assertThat(c.isOpen()).isTrue();
+    }
+
     @Test
     void expectContinueIsInvitedWhenTheAppStartsToReadThenServed() {
         TestConnection c = connection(5, 100, 8190, 4094).holdResponses();
