@@ -1,7 +1,6 @@
 package dev.herd.it;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,7 +8,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -104,18 +102,18 @@ final class ChaosLoad implements AutoCloseable {
                     setInFlight(index, pid);
                     out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
-                    String[] answer = read(in);
+                    KeepAliveLoad.Response answer = KeepAliveLoad.read(in);
                     setInFlight(index, 0);
-                    if (!answer[0].equals("200")) {
-                        fail(pid, "status " + answer[0]);
+                    if (answer.status() != 200) {
+                        fail(pid, "status " + answer.status());
                         break;
                     }
                     ok.incrementAndGet();
                     if (pid == 0) {
-                        Matcher m = PID.matcher(answer[2]);
+                        Matcher m = PID.matcher(answer.body());
                         pid = m.find() ? Long.parseLong(m.group(1)) : -1;
                     }
-                    open = !answer[1].equals("close");
+                    open = !answer.close();
                 }
             } catch (IOException e) {
                 setInFlight(index, 0);
@@ -135,43 +133,5 @@ final class ChaosLoad implements AutoCloseable {
         synchronized (failures) {
             failures.add(new Failure(pid, System.nanoTime(), why));
         }
-    }
-
-    /** Status, Connection header value (lower case, "" if none) and body of one response. */
-    private static String[] read(InputStream in) throws IOException {
-        String status = line(in);
-        if (!status.startsWith("HTTP/1.1 ")) {
-            throw new IOException("no status line: '" + status + "'");
-        }
-        int length = 0;
-        String connection = "";
-        for (String line; !(line = line(in)).isEmpty(); ) {
-            int colon = line.indexOf(':');
-            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).trim();
-            if (name.equals("content-length")) {
-                length = Integer.parseInt(value);
-            } else if (name.equals("connection")) {
-                connection = value.toLowerCase(Locale.ROOT);
-            }
-        }
-        byte[] body = in.readNBytes(length);
-        if (body.length < length) {
-            throw new IOException("connection closed in the body");
-        }
-        return new String[]{status.substring(9, 12), connection, new String(body, StandardCharsets.UTF_8)};
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; (b = in.read()) != '\n'; ) {
-            if (b < 0) {
-                throw new IOException("connection closed");
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.ISO_8859_1);
     }
 }
