@@ -17,9 +17,11 @@ public final class Settings {
     public static final Setting<List<BindAddress>> BIND = declare(
             "bind", "-b", Section.SERVER, ValueType.listOf(BindAddress.TYPE),
             List.of(new BindAddress("127.0.0.1", 8000)), Settings::nonEmpty,
-            "Address to listen on, HOST:PORT or [IPV6]:PORT; repeat the flag for several. Port 0 picks a free"
-                    + " port (the ready line shows it). The master binds every address once and shares the"
-                    + " socket with all workers.");
+            "Address to listen on, HOST:PORT, [IPV6]:PORT or unix:PATH; repeat the flag for several. Port 0"
+                    + " picks a free port (the ready line shows it). The master binds every address once and"
+                    + " shares the socket with all workers. Under systemd socket activation ($LISTEN_FDS) the"
+                    + " master adopts the passed sockets instead: all of them without --bind; with it, the one"
+                    + " bound to the same address, or fd:NAME for the socket named NAME (FileDescriptorName=).");
 
     public static final Setting<String> CONFIG = declare(
             "config", "-c", Section.SERVER, ValueType.STRING, "", v -> null,

@@ -44,11 +44,29 @@ public final class ListenSocket {
     private final Channel channel;
     private final BindAddress address;
     private final AcceptedChannelHandler accepted;
+    /** False for a socket the service manager bound: its unix socket file is the manager's to remove. */
+    private final boolean owned;
 
-    private ListenSocket(Channel channel, BindAddress address, AcceptedChannelHandler accepted) {
+    private ListenSocket(Channel channel, BindAddress address, AcceptedChannelHandler accepted, boolean owned) {
         this.channel = channel;
         this.address = address;
         this.accepted = accepted;
+        this.owned = owned;
+    }
+
+    /**
+     * Takes over a socket that is already bound and listening at {@code fd} (passed by systemd, see
+     * {@code dev.herd.systemd.SocketActivation}), made non-blocking by the caller. Closing it never
+     * removes its unix socket file: systemd made it and keeps it for the next start.
+     */
+    public static ListenSocket adopt(EventLoopGroup group, int fd, BindAddress address) throws InterruptedException {
+        AcceptedChannelHandler accepted = new AcceptedChannelHandler();
+        Channel channel = address.isUnix() ? new EpollServerDomainSocketChannel(fd) : new EpollServerSocketChannel(fd);
+        channel.config().setAutoRead(false);
+        channel.config().setRecvByteBufAllocator(Reads.upTo(HttpServer.ACCEPTS_PER_WAKEUP));
+        channel.pipeline().addLast(accepted);
+        group.register(channel).sync();
+        return new ListenSocket(channel, address, accepted, false);
     }
 
     /**
@@ -89,7 +107,7 @@ public final class ListenSocket {
                 channel.close().syncUninterruptibly();
                 throw e;
             }
-            return new ListenSocket(channel, requested, accepted);
+            return new ListenSocket(channel, requested, accepted, true);
         }
         Channel channel = bootstrap.channel(EpollServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -98,7 +116,7 @@ public final class ListenSocket {
                 .sync()
                 .channel();
         int port = ((InetSocketAddress) channel.localAddress()).getPort();
-        return new ListenSocket(channel, requested.withPort(port), accepted);
+        return new ListenSocket(channel, requested.withPort(port), accepted, true);
     }
 
     /**
@@ -181,10 +199,15 @@ public final class ListenSocket {
         }
     }
 
-    /** Closes the socket; a unix socket's file goes with it (Netty removes it on close). */
+    /** Whether herd bound it (false: inherited from the service manager). */
+    public boolean owned() {
+        return owned;
+    }
+
+    /** Closes the socket; the file of a unix socket herd bound goes with it. */
     public void close() {
         channel.close().syncUninterruptibly();
-        if (address.isUnix()) {
+        if (owned && address.isUnix()) {
             try {
                 Files.deleteIfExists(Path.of(address.path()));
             } catch (IOException ignored) {

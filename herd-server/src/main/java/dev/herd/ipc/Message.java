@@ -96,9 +96,11 @@ public sealed interface Message {
 
     /**
      * The worker asks to be replaced ({@code --max-requests}, {@code --max-heap-after-gc}); it
-     * keeps serving until the master has a successor ready and sends {@code Stop}.
+     * keeps serving until the master has a successor ready and sends {@code Stop}. With reason
+     * {@link #TERMINATED} it got a TERM of its own and is draining already: it needs no Stop.
      */
     record Retire(String reason) implements Message {
+        public static final String TERMINATED = "terminated by TERM";
     }
 
     /** Reopen log files (after logrotate moved them). */

@@ -2,6 +2,7 @@ package dev.herd.master;
 
 import dev.herd.config.Config;
 import dev.herd.engine.AppKind;
+import dev.herd.systemd.ServiceEnvironment;
 import dev.herd.worker.TrainingRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,11 +109,12 @@ final class AotCache {
         Process process;
         try {
             Files.createDirectories(file.getParent());
-            process = new ProcessBuilder(command(config, partial))
+            ProcessBuilder builder = new ProcessBuilder(command(config, partial))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
-                    .redirectOutput(output.toFile())
-                    .start();
+                    .redirectOutput(output.toFile());
+            ServiceEnvironment.scrub(builder.environment());
+            process = builder.start();
         } catch (IOException e) {
             giveUp(file, "cannot start its training run: " + e.getMessage());
             return;

@@ -5,13 +5,18 @@ import dev.herd.config.BindAddress;
 import dev.herd.config.Config;
 import dev.herd.config.Settings;
 import dev.herd.http.ListenSocket;
+import dev.herd.systemd.InheritedSocket;
+import dev.herd.systemd.SocketActivation;
 import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The master's listening sockets, as {@code --balance} arranges them. Every {@code --bind}
@@ -23,6 +28,8 @@ import java.util.Map;
  */
 final class Listeners {
 
+    private static final Logger log = LoggerFactory.getLogger(Listeners.class);
+
     private final EventLoopGroup loop;
     private final Config config;
     private final List<ListenSocket> primary = new ArrayList<>();
@@ -30,14 +37,20 @@ final class Listeners {
     private final List<Map<Integer, ListenSocket>> slotSockets = new ArrayList<>();
     private final Balancer balancer;
 
-    /** Binds every address of {@code config}; throws with the address and the OS reason. */
-    Listeners(EventLoopGroup loop, Config config, Balancer balancer) throws IOException {
+    /**
+     * Binds every address of {@code config}, or adopts the socket the service manager passed for
+     * it ({@code inherited}, already matched to the addresses by {@link SocketActivation#bindsFor});
+     * throws with the address and the OS reason.
+     */
+    Listeners(EventLoopGroup loop, Config config, Balancer balancer, List<InheritedSocket> inherited)
+            throws IOException {
         this.loop = loop;
         this.config = config;
         this.balancer = balancer;
         try {
             for (BindAddress address : config.binds()) {
-                primary.add(bind(address, reusePort(address)));
+                Optional<InheritedSocket> passed = SocketActivation.match(address, inherited);
+                primary.add(passed.isPresent() ? adopt(passed.get()) : bind(address, reusePort(address)));
                 slotSockets.add(new HashMap<>());
             }
         } catch (IOException e) {
@@ -48,7 +61,7 @@ final class Listeners {
             switch (config.balance()) {
                 case LEAST_BUSY -> onLoop(balancer, primary.get(listener), listener, 0);
                 case REUSEPORT -> onLoop(balancer, primary.get(listener), listener,
-                        reusePort(primary.get(listener).address()) ? 1 : -1);
+                        reusePort(primary.get(listener)) ? 1 : -1);
                 case SHARED -> { }
             }
         }
@@ -82,7 +95,7 @@ final class Listeners {
 
     private ListenSocket socketFor(int listener, int slot) throws IOException {
         ListenSocket first = primary.get(listener);
-        if (slot <= 1 || !reusePort(first.address())) {
+        if (slot <= 1 || !reusePort(first)) {
             return first;
         }
         ListenSocket socket = slotSockets.get(listener).get(slot);
@@ -96,6 +109,25 @@ final class Listeners {
 
     private boolean reusePort(BindAddress address) {
         return config.balance() == Balance.REUSEPORT && !address.isUnix();
+    }
+
+    /**
+     * Whether a listener gets a socket per slot. Not an inherited one: the service manager's
+     * socket may lack SO_REUSEPORT, and its queue is what outlives herd's restarts; every slot
+     * shares it.
+     */
+    private boolean reusePort(ListenSocket socket) {
+        return socket.owned() && reusePort(socket.address());
+    }
+
+    private ListenSocket adopt(InheritedSocket socket) throws IOException {
+        try {
+            ListenSocket adopted = ListenSocket.adopt(loop, socket.fd(), socket.address());
+            log.info("serving on the socket the service manager passed: {}", socket);
+            return adopted;
+        } catch (Exception e) {
+            throw new IOException("cannot take over " + socket + ": " + e.getMessage(), e);
+        }
     }
 
     private ListenSocket bind(BindAddress address, boolean reusePort) throws IOException {

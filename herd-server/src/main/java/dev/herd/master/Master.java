@@ -11,6 +11,9 @@ import dev.herd.ipc.Message;
 import dev.herd.logging.HerdLogging;
 import dev.herd.state.local.StateFileException;
 import dev.herd.state.local.StateServer;
+import dev.herd.systemd.InheritedSocket;
+import dev.herd.systemd.ServiceNotifier;
+import dev.herd.systemd.SocketActivation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +62,10 @@ public final class Master {
     /** The loop, sockets, store and files the master holds open; its balancer is reached with {@link #balance}. */
     private final MasterServers servers = new MasterServers();
     private final MasterMetrics metrics = new MasterMetrics();
+    /** systemd's notify protocol; silent when herd was not started by a service manager. */
+    private final ServiceNotifier notifier = ServiceNotifier.fromEnvironment(System.getenv(), pid);
+    /** Until then the first generation may boot (for the service manager's start timeout). */
+    private long firstBootDeadlineNanos;
 
     public Master(Config config, ConfigResolver resolver) {
         this.config = config;
@@ -76,6 +83,10 @@ public final class Master {
         }
         try {
             start();
+        } catch (SocketActivation.MismatchException e) {
+            log.error("cannot start: {}", e.getMessage());
+            cleanUp();
+            return ExitCodes.USAGE;
         } catch (StateFileException e) {
             log.error("cannot start: {}", e.getMessage());
             cleanUp();
@@ -94,6 +105,8 @@ public final class Master {
                 advanceReload();
                 reloadChangedApp();
                 announceReady();
+                notifier.tick(System.nanoTime(), this::serviceStatus,
+                        state == State.STARTING ? firstBootDeadlineNanos : 0);
                 finishStop();
             }
         } catch (InterruptedException e) {
@@ -106,8 +119,12 @@ public final class Master {
         return exitStatus;
     }
 
-    private void start() throws IOException, InterruptedException, StateFileException {
-        config = servers.open(config, pid, events, new MasterAdmin(events, this));
+    private void start() throws IOException, InterruptedException, StateFileException,
+            SocketActivation.MismatchException {
+        List<InheritedSocket> inherited = SocketActivation.inherited(System.getenv(), pid);
+        config = SocketActivation.bindsFor(config, inherited);
+        config = servers.open(config, inherited, pid, events, new MasterAdmin(events, this));
+        firstBootDeadlineNanos = System.nanoTime() + config.bootTimeout().toNanos();
         Signals.install(kind -> events.add(new MasterEvent.SignalReceived(kind)));
         Runtime.getRuntime().addShutdownHook(new Thread(workers::killAll, "herd-master-exit"));
         log.info("master pid={} listening on {} with {} {} workers; control socket {}", pid, listenAddresses(),
@@ -171,6 +188,7 @@ public final class Master {
         metrics.reloaded(generation, System.nanoTime() - reload.startedNanos());
         reload.done(old);
         reload = null;
+        notifier.reloadEnded("reload done: generation " + generation + " serves; " + serviceStatus());
     }
 
     /**
@@ -194,6 +212,7 @@ public final class Master {
         if (state == State.STARTING && workers.count(generation, WorkerHandle.State.READY) >= targetWorkers) {
             state = State.RUNNING;
             log.info("ready pid={} listen={} workers={}", pid, listenAddresses(), targetWorkers);
+            notifier.ready(serviceStatus());
         }
     }
 
@@ -289,11 +308,32 @@ public final class Master {
     }
 
     private void retire(WorkerHandle worker, String reason) {
+        if (reason.equals(Message.Retire.TERMINATED)) {
+            terminated(worker);
+            return;
+        }
         if (worker.state() == WorkerHandle.State.READY && state == State.RUNNING) {
             log.info("{} asks to be replaced ({}); starting its successor", worker, reason);
             worker.endCause(reason.startsWith("served") ? "max_requests" : "max_heap");
             worker.retiring();
         }
+    }
+
+    /**
+     * The worker got a TERM of its own (systemd's KillMode=control-group, a kill of the process
+     * group) and drains as on a stop: it gets no more connections, and its exit is not a crash. A
+     * successor takes its slot unless the server is stopping too.
+     */
+    private void terminated(WorkerHandle worker) {
+        if (worker.state() != WorkerHandle.State.READY && worker.state() != WorkerHandle.State.RETIRING) {
+            return;
+        }
+        log.info("{} received TERM and drains{}", worker, state == State.RUNNING ? "; starting its successor" : "");
+        if (state == State.RUNNING) {
+            worker.endCause("signal");
+        }
+        worker.stopping();
+        balance(b -> b.retire(worker.pid()));
     }
 
     private void reapWorker(WorkerHandle worker, int status) {
@@ -347,12 +387,19 @@ public final class Master {
         if (reload != null) {
             throw new ControlCommands.Refused("a reload is already under way");
         }
-        Reload next = Reload.plan(resolver, config, generation, requester);
+        Reload next;
+        try {
+            next = Reload.plan(resolver, config, generation, requester);
+        } catch (ControlCommands.Refused e) {
+            notifier.status(e.getMessage() + "; " + serviceStatus());
+            throw e;
+        }
         if (next.config().workers() != config.workers()) {
             targetWorkers = next.config().workers();
         }
         reload = next;
         log.info("reloading: starting generation {} with {} workers", next.generation(), targetWorkers);
+        notifier.reloading("reloading to generation " + next.generation() + "; " + serviceStatus());
         for (int slot = 1; slot <= targetWorkers; slot++) {
             spawnWorker(slot, next.generation(), next.config());
         }
@@ -365,6 +412,10 @@ public final class Master {
             abandon(worker);
         }
         failed.failed(generation, why);
+        if (state != State.STOPPING && state != State.STOPPED) {
+            notifier.reloadEnded("reload failed, generation " + generation + " keeps serving: " + why + "; "
+                    + serviceStatus());
+        }
     }
 
     /** Sets the number of workers; extra ones drain before they stop. */
@@ -469,6 +520,7 @@ public final class Master {
         }
         state = State.STOPPING;
         stopDeadlineNanos = System.nanoTime() + grace.toNanos() + TimeUnit.SECONDS.toNanos(1);
+        notifier.stopping("stopping: " + workers.size() + " workers drain for up to " + grace.toSeconds() + " s");
         if (reload != null) {
             abortReload("the server is stopping");
         }
@@ -519,9 +571,18 @@ public final class Master {
 
     private void cleanUp() {
         servers.close();
+        notifier.close();
     }
 
     // ---- small helpers ----------------------------------------------------------------------
+
+    /** The service manager's status line: "generation 3, 4/4 ready, 7 in flight". */
+    private String serviceStatus() {
+        int inFlight = workers.matching(w -> true).stream().mapToInt(WorkerHandle::inFlight).sum();
+        return (state == State.STOPPING ? "stopping, " : state == State.STARTING ? "starting, " : "")
+                + "generation " + generation + ", " + workers.count(generation, WorkerHandle.State.READY) + "/"
+                + targetWorkers + " ready, " + inFlight + " in flight";
+    }
 
     private String listenAddresses() {
         return String.join(",", servers.listeners().addresses().stream().map(BindAddress::toString).toList());

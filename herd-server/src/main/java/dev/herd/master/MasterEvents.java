@@ -63,7 +63,7 @@ final class MasterEvents {
         @Label("Exit Status")
         int status;
         @Label("Restart Cause")
-        @Description("Why it is replaced (crash, exit, timeout, max_requests, max_heap, reload, scale); empty when it is not.")
+        @Description("Why it is replaced (crash, exit, signal, timeout, max_requests, max_heap, reload, scale); empty when it is not.")
         String cause;
     }
 

@@ -10,6 +10,7 @@ import dev.herd.ipc.ControlServer;
 import dev.herd.ipc.ControlSocketLocation;
 import dev.herd.state.local.StateFileException;
 import dev.herd.state.local.StateServer;
+import dev.herd.systemd.InheritedSocket;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 
@@ -49,14 +51,14 @@ final class MasterServers {
      *
      * @return {@code config} with the listeners' real addresses (port 0 resolved)
      */
-    Config open(Config config, long pid, Queue<MasterEvent> events, AdminBackend adminBackend)
-            throws IOException, InterruptedException, StateFileException {
+    Config open(Config config, List<InheritedSocket> inherited, long pid, Queue<MasterEvent> events,
+                AdminBackend adminBackend) throws IOException, InterruptedException, StateFileException {
         loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("herd-master-io", true),
                 EpollIoHandler.newFactory());
         if (config.balance() != Balance.SHARED) {
             balancer = new Balancer(config.binds().size());
         }
-        listeners = new Listeners(loop, config, balancer);
+        listeners = new Listeners(loop, config, balancer, inherited);
         Config bound = config.with(Settings.BIND, listeners.addresses());
         controlSocket = controlSocketPath(bound, pid);
         controlServer = ControlServer.start(loop, controlSocket, new ControlTraffic(events, balancer));

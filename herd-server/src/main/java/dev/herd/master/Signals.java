@@ -1,24 +1,19 @@
 package dev.herd.master;
 
+import dev.herd.signals.OsSignals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * The only class that touches {@code sun.misc.Signal}. Handlers only enqueue: the master's
+ * The master's signals ({@link OsSignals} installs them). Handlers only enqueue: the master's
  * loop does the work.
  *
  * <p>QUIT is not among them: the JVM keeps it for its thread dump and refuses a Java handler
  * (with {@code -Xrs} it refuses TERM, INT and HUP as well), so QUIT prints the master's thread
  * dump instead of Gunicorn's quick shutdown; INT is the way to halt.
- *
- * <p>{@code sun.misc.Signal} is reached by reflection because javac warns on every direct use
- * of it and the build treats warnings as errors; the API itself is supported (jdk.unsupported).
  */
 final class Signals {
 
@@ -51,36 +46,20 @@ final class Signals {
 
     /** Routes every {@link Kind} to {@code sink}. Signal handler thread: only enqueues. */
     static void install(Consumer<Kind> sink) {
-        try {
-            Class<?> signalClass = Class.forName("sun.misc.Signal");
-            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
-            Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-            Object ignored = handlerClass.getField("SIG_IGN").get(null);
-            for (Kind kind : Kind.values()) {
-                Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[]{handlerClass},
-                        (proxy, method, args) -> {
-                            if (method.getName().equals("handle")) {
-                                sink.accept(kind);
-                            }
-                            return null;
-                        });
-                try {
-                    Object previous = handle.invoke(null, signalClass.getConstructor(String.class).newInstance(kind.name()),
-                            handler);
-                    if (previous == ignored) {
-                        // The JVM leaves TERM, INT and HUP ignored when they were at its start (nohup
-                        // ignores HUP; a shell's background job, INT), and installs nothing.
-                        log.warn("signal {} was ignored by whatever started herd (nohup? a background job?), and the"
-                                + " JVM keeps it ignored{}", kind.name().toLowerCase(Locale.ROOT),
-                                kind.ctl == null ? "" : ": " + kind.ctl + " does the same");
-                    }
-                } catch (InvocationTargetException e) {
-                    log.warn("signal {} is reserved by the JVM here and keeps its JVM meaning ({})",
-                            kind.name().toLowerCase(Locale.ROOT), e.getCause().getMessage());
+        for (Kind kind : Kind.values()) {
+            try {
+                if (OsSignals.handle(kind.name(), () -> sink.accept(kind)) == OsSignals.Outcome.KEPT_IGNORED) {
+                    log.warn("signal {} was ignored by whatever started herd (nohup? a background job?), and the"
+                            + " JVM keeps it ignored{}", kind.name().toLowerCase(Locale.ROOT),
+                            kind.ctl == null ? "" : ": " + kind.ctl + " does the same");
                 }
+            } catch (IllegalArgumentException e) {
+                log.warn("signal {} is reserved by the JVM here and keeps its JVM meaning ({})",
+                        kind.name().toLowerCase(Locale.ROOT), e.getMessage());
+            } catch (UnsupportedOperationException e) {
+                log.warn("this JVM offers no signal handling ({}); use herd ctl instead", e.getMessage());
+                return;
             }
-        } catch (ReflectiveOperationException e) {
-            log.warn("this JVM offers no signal handling ({}); use herd ctl instead", e.toString());
         }
     }
 }

@@ -34,7 +34,7 @@ final class WorkerHandle {
     private long lastHeartbeatNanos;
     private long killAtNanos;
     private boolean abandoned;
-    /** Why the master ends it (for the restart counts): reload, scale, timeout, max_requests, max_heap. */
+    /** Why the master ends it (for the restart counts): reload, scale, timeout, max_requests, max_heap, signal (a TERM of its own). */
     private String endCause;
     private long requests;
     private int inFlight;

@@ -8,6 +8,7 @@ import dev.herd.config.VirtualScheduler;
 import dev.herd.config.WorkerClass;
 import dev.herd.exec.ExecutionModel;
 import dev.herd.state.StateModules;
+import dev.herd.systemd.ServiceEnvironment;
 import dev.herd.worker.WorkerMain;
 
 import java.io.File;
@@ -39,6 +40,7 @@ final class WorkerLauncher {
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         Map<String, String> env = builder.environment();
+        ServiceEnvironment.scrub(env);
         env.put(WorkerMain.ENV_CONTROL_SOCKET, controlSocket.toString());
         env.put(WorkerMain.ENV_INDEX, Integer.toString(index));
         env.put(WorkerMain.ENV_GENERATION, Integer.toString(generation));

@@ -73,7 +73,7 @@ public final class Catalog {
                     + " over the last second, in loops), handler (serving a request), virtual_carrier (carrying a"
                     + " virtual thread)."),
             Map.entry(WORKERS, "Worker processes by state."),
-            Map.entry(RESTARTS, "Workers replaced, by cause: exit, crash, timeout (heartbeat or boot), max_requests,"
+            Map.entry(RESTARTS, "Workers replaced, by cause: exit, crash, signal, timeout (heartbeat or boot), max_requests,"
                     + " max_heap, reload, scale."),
             Map.entry(BOOT_DURATION, "Time from a worker's spawn to its ready."),
             Map.entry(RELOAD_DURATION, "Time from a reload's start to the new generation serving."),

@@ -12,6 +12,7 @@ import dev.herd.engine.Engines;
 import dev.herd.ipc.ControlClient;
 import dev.herd.ipc.Message;
 import dev.herd.logging.HerdLogging;
+import dev.herd.signals.OsSignals;
 import dev.herd.state.StateBackend;
 import dev.herd.state.StateBackends;
 import io.netty.channel.EventLoopGroup;
@@ -48,6 +49,11 @@ final class Worker {
     private volatile boolean exiting;
     /** Closed last, after the app's stop hooks (which may still use it). */
     private StateBackend state;
+    /** Set by a TERM of this worker's own; acted on once it serves. */
+    private volatile boolean terminated;
+    private volatile Runnable onTerminated;
+    private final java.util.concurrent.atomic.AtomicBoolean terminationHandled =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     Worker(Path controlSocket, int index, int generation) {
         this.controlSocket = controlSocket;
@@ -85,6 +91,7 @@ final class Worker {
     }
 
     private int serve(ControlClient control, EventLoopGroup controlLoop) throws Exception {
+        installTermHandler();
         log.debug("boot: connected to the master after {} ms", sinceStart());
         control.send(new Message.Hello(pid, index, generation));
         Message.Welcome welcome = expect(Message.Welcome.class);
@@ -111,6 +118,12 @@ final class Worker {
         Recycler recycler = new Recycler(config.maxRequests(), config.maxRequestsJitter(), config.maxHeapAfterGcMiB());
         new Heartbeat(engine, control, recycler, Heartbeat.intervalFor(config.timeout())).start();
         MetricsReporter metrics = new MetricsReporter(engine, control, controlLoop);
+        onTerminated = () -> {
+            // Told first, so the master hands no more connections and counts no crash.
+            control.send(new Message.Retire(Message.Retire.TERMINATED));
+            inbox.add(new Message.Stop(config.gracefulTimeout().toMillis()));
+        };
+        handleTermination();
 
         while (true) {
             switch (inbox.take()) {
@@ -149,6 +162,33 @@ final class Worker {
         }
         engine.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         return ExitCodes.OK;
+    }
+
+    /**
+     * TERM reaches workers too when the whole process group gets it (systemd's default
+     * KillMode=control-group, a {@code kill} of the group, a container runtime without an init).
+     * The JVM's own answer is to exit at once with status 143, dropping what is in flight; here
+     * the worker drains as on the master's stop, as Gunicorn's workers do. One that gets it while
+     * booting finishes booting first (the master may still need it, or kills it itself).
+     */
+    private void installTermHandler() {
+        try {
+            OsSignals.handle("TERM", () -> {
+                terminated = true;
+                handleTermination();
+            });
+        } catch (RuntimeException e) {
+            log.warn("cannot handle TERM ({}); a TERM ends this worker at once", e.getMessage());
+        }
+    }
+
+    /** Once, from whichever comes second: the TERM, or the end of the boot. */
+    private void handleTermination() {
+        Runnable action = onTerminated;
+        if (terminated && action != null && terminationHandled.compareAndSet(false, true)) {
+            log.info("received TERM: draining");
+            action.run();
+        }
     }
 
     private long sinceStart() {

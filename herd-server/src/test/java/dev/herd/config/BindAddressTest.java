@@ -4,10 +4,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The two kinds of --bind address, and their text form (which workers parse back). */
+/** The three kinds of --bind address, and their text form (which workers parse back). */
 class BindAddressTest {
 
     @Test
@@ -33,8 +35,20 @@ class BindAddressTest {
         assertThat(BindAddress.parse("unix:relative.sock").path()).isEqualTo("relative.sock");
     }
 
+    @Test
+    void inheritedSocketsByName() {
+        BindAddress web = BindAddress.parse("fd:web");
+        assertThat(web.isInherited()).isTrue();
+        assertThat(web.isUnix()).isFalse();
+        assertThat(web.fdName()).isEqualTo("web");
+        assertThat(web.withPort(80)).isEqualTo(web);
+        assertThatThrownBy(() -> BindAddress.parse("fd:")).hasMessageContaining("expected fd:NAME");
+        assertThat(BindAddress.sameAddresses(List.of(web), List.of(new BindAddress("127.0.0.1", 8000))))
+                .as("what an inherited socket was adopted as does not change on a reload").isTrue();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1:8000", "[::1]:0", "0.0.0.0:80", "unix:/tmp/a b.sock", "unix:x.sock"})
+    @ValueSource(strings = {"127.0.0.1:8000", "[::1]:0", "0.0.0.0:80", "unix:/tmp/a b.sock", "unix:x.sock", "fd:web"})
     void textRoundTrips(String text) {
         assertThat(BindAddress.parse(BindAddress.parse(text).toString())).isEqualTo(BindAddress.parse(text));
         assertThat(BindAddress.TYPE.parse(BindAddress.TYPE.format(BindAddress.parse(text))).toString()).isEqualTo(text);
@@ -48,8 +62,8 @@ class BindAddressTest {
 
     @Test
     void eitherTcpOrUnixNeverBoth() {
-        assertThatThrownBy(() -> new BindAddress("127.0.0.1", 80, "/tmp/x.sock"))
+        assertThatThrownBy(() -> new BindAddress("127.0.0.1", 80, "/tmp/x.sock", null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new BindAddress(null, 80, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BindAddress(null, 80, null, null)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -51,9 +51,19 @@ final class HerdProcess implements AutoCloseable {
 
     /** Starts {@code ./herd serve ARGS} with extra environment, in {@code workingDirectory}. */
     static HerdProcess launch(Map<String, String> env, Path workingDirectory, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(HOME.resolve("herd").toString(), "serve"));
+        return launch(List.of(), env, workingDirectory, args);
+    }
+
+    /**
+     * Starts {@code WRAPPER... ./herd serve ARGS}: a program that execs herd, such as
+     * systemd-socket-activate (so the master's pid is the process's).
+     */
+    static HerdProcess launch(List<String> wrapper, Map<String, String> env, Path workingDirectory, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(HOME.resolve("herd").toString(), "serve"));
         command.addAll(List.of(args));
-        if (!command.contains("-b") && !command.contains("--bind")) {
+        if (wrapper.isEmpty() && !command.contains("-b") && !command.contains("--bind")) {
             command.addAll(List.of("-b", "127.0.0.1:0"));
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -72,17 +82,28 @@ final class HerdProcess implements AutoCloseable {
 
     /** Starts herd with extra environment in {@code workingDirectory} and waits for its ready line. */
     static HerdProcess start(Map<String, String> env, Path workingDirectory, String... args) throws Exception {
-        HerdProcess herd = launch(env, workingDirectory, args);
+        return start(List.of(), env, workingDirectory, args);
+    }
+
+    /** Starts {@code WRAPPER... ./herd serve ARGS} and waits for its ready line. */
+    static HerdProcess start(List<String> wrapper, Map<String, String> env, Path workingDirectory, String... args)
+            throws Exception {
+        HerdProcess herd = launch(wrapper, env, workingDirectory, args);
         try {
-            Matcher ready = herd.awaitLog(READY, Duration.ofSeconds(60));
-            String listen = ready.group(2).split(",")[0];
-            herd.port = listen.startsWith("unix:") ? -1 : Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
-            herd.workerPids();
-            return herd;
+            return herd.awaitReady();
         } catch (AssertionError | Exception e) {
             herd.close();
             throw e;
         }
+    }
+
+    /** Waits for the ready line of a herd started with {@link #launch}; learns its port and workers. */
+    HerdProcess awaitReady() throws InterruptedException {
+        Matcher ready = awaitLog(READY, Duration.ofSeconds(60));
+        String listen = ready.group(2).split(",")[0];
+        port = listen.startsWith("unix:") ? -1 : Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+        workerPids();
+        return this;
     }
 
     int port() {
