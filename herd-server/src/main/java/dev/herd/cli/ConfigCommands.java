@@ -4,6 +4,8 @@ import dev.herd.ExitCodes;
 import dev.herd.app.AppLoadException;
 import dev.herd.engine.AppCheck;
 import dev.herd.config.Config;
+import dev.herd.container.ContainerLimits;
+import dev.herd.container.WorkerSizing;
 import dev.herd.config.ConfigResolver;
 import dev.herd.config.InvalidSettingException;
 import dev.herd.config.Setting;
@@ -64,9 +66,15 @@ final class ConfigCommands {
             return ExitCodes.USAGE;
         }
         for (Setting<?> setting : Settings.all()) {
+            String note = config.note(setting);
             System.out.printf("%-26s = %-40s # %s%n", setting.key(), toml(setting, config.get(setting)),
-                    config.source(setting).label());
+                    config.source(setting).label() + (note == null ? "" : ", " + note));
         }
+        ContainerLimits limits = ContainerLimits.current();
+        System.out.printf("# worker JVMs: %s%n", WorkerSizing.share(limits, config.workers(), config.workerJvmOpts()).why());
+        System.out.printf("# limits: %s; %s%n", limits.cpuLimited() ? ContainerLimits.cpusText(limits.cpus()) + " ("
+                + limits.cpuSource() + ")" : limits.cpuSource(), limits.memoryLimited() ? limits.memoryBytes() / (1024 * 1024)
+                + " MiB (" + limits.memorySource() + ")" : limits.memorySource());
         return ExitCodes.OK;
     }
 

@@ -14,10 +14,17 @@ public final class Config {
 
     private final Map<Setting<?>, Object> values;
     private final Map<Setting<?>, Source> sources;
+    /** How a value was worked out, where it was not simply given ({@code --workers auto}). */
+    private final Map<Setting<?>, String> notes;
 
     Config(Map<Setting<?>, Object> values, Map<Setting<?>, Source> sources) {
+        this(values, sources, Map.of());
+    }
+
+    Config(Map<Setting<?>, Object> values, Map<Setting<?>, Source> sources, Map<Setting<?>, String> notes) {
         this.values = Map.copyOf(values);
         this.sources = Map.copyOf(sources);
+        this.notes = Map.copyOf(notes);
     }
 
     /** Every setting at its default. */
@@ -37,6 +44,11 @@ public final class Config {
 
     public Source source(Setting<?> setting) {
         return sources.get(setting);
+    }
+
+    /** How the value was worked out ("auto: 1.5 CPUs (cgroup ...), one worker per CPU"), or null. */
+    public String note(Setting<?> setting) {
+        return notes.get(setting);
     }
 
     public List<BindAddress> binds() {
@@ -156,7 +168,7 @@ public final class Config {
     public <T> Config with(Setting<T> setting, T value) {
         Map<Setting<?>, Object> copy = new LinkedHashMap<>(values);
         copy.put(setting, value);
-        return new Config(copy, sources);
+        return new Config(copy, sources, notes);
     }
 
     /** Every value as text, keyed by setting key: what the master sends to a worker. */

@@ -1,5 +1,8 @@
 package dev.herd.config;
 
+import dev.herd.container.ContainerLimits;
+import dev.herd.container.WorkerSizing;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +22,9 @@ public final class ConfigResolver {
 
     /** Gunicorn, Uvicorn and Puma all read the default worker count from it. */
     static final String WEB_CONCURRENCY = "WEB_CONCURRENCY";
+
+    /** Stands for {@code auto} in the worker count until every layer is read. */
+    private static final String AUTO_WORKERS = "auto";
 
     private final Map<String, String> environment;
     private final Map<Setting<?>, List<String>> commandLine;
@@ -46,6 +52,7 @@ public final class ConfigResolver {
         List<String> problems = new ArrayList<>();
         Map<Setting<?>, Object> values = new LinkedHashMap<>();
         Map<Setting<?>, Source> sources = new LinkedHashMap<>();
+        Map<Setting<?>, String> notes = new LinkedHashMap<>();
         Path file = configFile(problems);
         Map<Setting<?>, String> fromFile = file == null ? Map.of() : ConfigFile.read(file, problems);
         for (Setting<?> setting : Settings.all()) {
@@ -74,6 +81,12 @@ public final class ConfigResolver {
         if (file != null) {
             values.put(Settings.CONFIG, file.toString());
         }
+        if (AUTO_WORKERS.equals(values.get(Settings.WORKERS))) {
+            WorkerSizing.Auto auto = WorkerSizing.autoWorkers(Settings.WORKER_CLASS.cast(values.get(Settings.WORKER_CLASS)),
+                    ContainerLimits.current(), Runtime.getRuntime().availableProcessors());
+            values.put(Settings.WORKERS, auto.workers());
+            notes.put(Settings.WORKERS, auto.why());
+        }
         String admin = adminExposure(Settings.ADMIN_BIND.cast(values.get(Settings.ADMIN_BIND)),
                 Settings.ADMIN_TOKEN.cast(values.get(Settings.ADMIN_TOKEN)));
         if (admin != null) {
@@ -82,7 +95,7 @@ public final class ConfigResolver {
         if (!problems.isEmpty()) {
             throw new InvalidSettingException(problems);
         }
-        return new Config(values, sources);
+        return new Config(values, sources, notes);
     }
 
     /**
@@ -111,6 +124,12 @@ public final class ConfigResolver {
 
     private static void take(Setting<?> setting, String text, String origin, Source source,
                              Map<Setting<?>, Object> values, Map<Setting<?>, Source> sources, List<String> problems) {
+        if (setting == Settings.WORKERS && text.trim().equalsIgnoreCase("auto")) {
+            // Worked out once every layer is read: it depends on --worker-class too.
+            values.put(setting, AUTO_WORKERS);
+            sources.put(setting, source);
+            return;
+        }
         try {
             values.put(setting, setting.parse(text));
             sources.put(setting, source);

@@ -60,7 +60,10 @@ public final class Settings {
 
     public static final Setting<Integer> WORKERS = declare(
             "workers", "-w", Section.WORKERS, ValueType.INT, 1, atLeast(1),
-            "Number of worker processes. The default is $WEB_CONCURRENCY when set, else 1.");
+            "Number of worker processes, or auto: one per CPU of the container's limit (2 x CPUs + 1 under"
+                    + " sync), the machine's CPUs without a limit. The default is $WEB_CONCURRENCY when set"
+                    + " (auto too), else 1. In a container each worker's heap and processor count are its share"
+                    + " of the limits (herd print-config shows them).");
 
     public static final Setting<WorkerClass> WORKER_CLASS = declare(
             "worker-class", "-k", Section.WORKERS, ValueType.choice(WorkerClass.class), WorkerClass.THREADS,

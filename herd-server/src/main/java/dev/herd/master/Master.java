@@ -3,6 +3,8 @@ package dev.herd.master;
 import dev.herd.admin.AdminBackend;
 import dev.herd.ExitCodes;
 import dev.herd.config.BindAddress;
+import dev.herd.container.ContainerLimits;
+import dev.herd.container.WorkerSizing;
 import dev.herd.config.Config;
 import dev.herd.config.ConfigResolver;
 import dev.herd.config.Settings;
@@ -129,6 +131,13 @@ public final class Master {
         Runtime.getRuntime().addShutdownHook(new Thread(workers::killAll, "herd-master-exit"));
         log.info("master pid={} listening on {} with {} {} workers; control socket {}", pid, listenAddresses(),
                 targetWorkers, config.workerClass().name().toLowerCase(Locale.ROOT), servers.controlSocket());
+        if (config.note(Settings.WORKERS) != null) {
+            log.info("workers: {} ({})", targetWorkers, config.note(Settings.WORKERS));
+        }
+        ContainerLimits limits = ContainerLimits.current();
+        if (limits.cpuLimited() || limits.memoryLimited()) {
+            log.info("worker JVMs: {}", WorkerSizing.share(limits, targetWorkers, config.workerJvmOpts()).why());
+        }
     }
 
     // ---- the loop's steps ------------------------------------------------------------------
@@ -501,7 +510,8 @@ public final class Master {
     private void spawnWorker(int index, int workerGeneration, Config workerConfig) {
         try {
             servers.listeners().prepareSlot(index);
-            Process process = servers.launcher().spawn(workerConfig, index, workerGeneration);
+            Process process = servers.launcher().spawn(workerConfig, index, workerGeneration,
+                    Math.max(targetWorkers, index));
             WorkerHandle worker = new WorkerHandle(process, index, workerGeneration, workerConfig, System.nanoTime());
             workers.add(worker);
             balance(b -> b.expect(process.pid(), index));

@@ -1,6 +1,8 @@
 package dev.herd.master;
 
 import dev.herd.app.AppLoadException;
+import dev.herd.container.ContainerLimits;
+import dev.herd.container.WorkerSizing;
 import dev.herd.config.Config;
 import dev.herd.engine.AppCheck;
 import dev.herd.engine.AppKind;
@@ -34,8 +36,12 @@ final class WorkerLauncher {
         this.controlSocket = controlSocket;
     }
 
-    Process spawn(Config config, int index, int generation) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command(config))
+    /**
+     * Starts the worker for slot {@code index}; {@code poolSize} workers share the container's
+     * limits ({@link WorkerSizing}).
+     */
+    Process spawn(Config config, int index, int generation, int poolSize) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(config, poolSize))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -94,12 +100,13 @@ final class WorkerLauncher {
         return path.toString();
     }
 
-    private List<String> command(Config config) {
+    private List<String> command(Config config, int poolSize) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(accessOptions(config));
         // The cache first: options of the user's that follow it win (-XX:AOTMode=off, say).
         command.addAll(aotCache.workerOptions(config));
+        command.addAll(WorkerSizing.share(ContainerLimits.current(), poolSize, config.workerJvmOpts()).options());
         command.addAll(config.workerJvmOpts());
         command.add("-Dherd.log.level=" + config.logLevel());
         command.add("-Dherd.error.log=" + config.errorLog());
