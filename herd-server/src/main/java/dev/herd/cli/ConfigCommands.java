@@ -6,6 +6,7 @@ import dev.herd.engine.AppCheck;
 import dev.herd.config.Config;
 import dev.herd.container.ContainerLimits;
 import dev.herd.container.WorkerSizing;
+import dev.herd.master.AotCache;
 import dev.herd.config.ConfigResolver;
 import dev.herd.config.InvalidSettingException;
 import dev.herd.config.Setting;
@@ -76,6 +77,40 @@ final class ConfigCommands {
                 + limits.cpuSource() + ")" : limits.cpuSource(), limits.memoryLimited() ? limits.memoryBytes() / (1024 * 1024)
                 + " MiB (" + limits.memorySource() + ")" : limits.memorySource());
         return ExitCodes.OK;
+    }
+
+    /**
+     * {@code herd aot-cache}: makes the workers' AOT cache in {@code --aot-cache DIR} in the
+     * foreground, so that an image carries it (a container's root is often read-only, and a
+     * worker of a fresh container should not wait for a training run).
+     */
+    static int aotCache(String[] args) {
+        Parsed parsed = parse("aot-cache", "Make the workers' AOT cache for this configuration now, then exit.", args);
+        if (!(parsed instanceof Parsed.Ok(ConfigResolver resolver))) {
+            return ((Parsed.Exit) parsed).status();
+        }
+        try {
+            Config config = resolver.resolve();
+            if (config.aotCache().isBlank()) {
+                System.err.println("herd aot-cache: --aot-cache: give the directory to make the cache in");
+                return ExitCodes.USAGE;
+            }
+            AppCheck.check(config);
+            System.out.println("AOT cache ready: " + AotCache.makeNow(config));
+            return ExitCodes.OK;
+        } catch (InvalidSettingException e) {
+            e.problems().forEach(p -> System.err.println("herd aot-cache: " + p));
+            return ExitCodes.USAGE;
+        } catch (AppLoadException e) {
+            System.err.println("herd aot-cache: " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (java.io.IOException e) {
+            System.err.println("herd aot-cache: " + e.getMessage());
+            return ExitCodes.ERROR;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.ERROR;
+        }
     }
 
     static int checkConfig(String[] args) {

@@ -32,6 +32,7 @@ public final class Main {
             case "tune" -> TuneCommand.run(rest);
             case "print-config" -> ConfigCommands.printConfig(rest);
             case "check-config" -> ConfigCommands.checkConfig(rest);
+            case "aot-cache" -> ConfigCommands.aotCache(rest);
             case "version", "--version" -> {
                 System.out.println("herd " + version());
                 yield ExitCodes.OK;
@@ -57,6 +58,7 @@ public final class Main {
                   ctl            control a running master: status, reload, scale, add, remove, stop
                   print-config   print every resolved setting and where it came from
                   check-config   check the configuration and the app without serving
+                  aot-cache      make the workers' AOT cache for this configuration now (at image build time)
                   lab            measure processes x threads x cores on this machine (herd lab --help)
                   tune           rank herd configurations for your app by measuring them (herd tune --help)
                   version        print the version

@@ -33,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * entry's size and modification time: a rebuilt jar or a new JDK means a new file, made again
  * by itself. Until the file exists workers start without it; a spawn never waits for training.
  */
-final class AotCache {
+public final class AotCache {
 
     private static final Logger log = LoggerFactory.getLogger(AotCache.class);
 
@@ -142,6 +142,27 @@ final class AotCache {
                 training.remove(file);
             }
         });
+    }
+
+    /**
+     * Makes the cache for {@code config} now and waits for it ({@code herd aot-cache}); returns
+     * the file, which a master with the same configuration then uses.
+     */
+    public static Path makeNow(Config config) throws IOException, InterruptedException {
+        Path file = file(config);
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        AotCache cache = new AotCache();
+        cache.training.add(file);
+        cache.train(config, file);
+        while (cache.training.contains(file)) {
+            Thread.sleep(50);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("the training run failed; see " + file.resolveSibling(file.getFileName() + ".log"));
+        }
+        return file;
     }
 
     private void giveUp(Path file, String why) {

@@ -1,0 +1,172 @@
+package dev.herd.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * herd's image (deploy/container), built here from local files only and run with podman: the
+ * CPU and memory limits size the pool and each worker, the root filesystem is read-only but for
+ * the /run/herd volume, a killed worker leaves no zombie behind the init, and a stop (TERM) ends
+ * with exit status 0. Skipped, with the reason, on a machine where podman cannot run a container;
+ * CI installs podman, runc and tini (.ci/run).
+ */
+class ContainerIT {
+
+    private static final String TAG = "localhost/herd-it:" + ProcessHandle.current().pid();
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static String unavailable;
+
+    @BeforeAll
+    static void buildImage() throws Exception {
+        unavailable = podmanUnavailable();
+        if (unavailable != null) {
+            return;
+        }
+        Result build = run(Map.of("HERD_NO_BUILD", "1"), 600, HerdProcess.HOME.resolve("deploy/container/build.sh").toString(),
+                "-t", TAG);
+        assertThat(build.status()).as("deploy/container/build.sh:\n%s", build.output()).isZero();
+    }
+
+    @AfterAll
+    static void removeImage() throws Exception {
+        if (unavailable == null) {
+            run(Map.of(), 60, "podman", "rmi", "-f", TAG);
+        }
+    }
+
+    @Test
+    void servesWithinItsLimitsOnAReadOnlyRootAndStopsWithStatusZero() throws Exception {
+        assumeTrue(unavailable == null, unavailable);
+        String name = "herd-it-" + ProcessHandle.current().pid();
+        String volume = name + "-run";
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of("podman", "run", "-d", "--name", name));
+        command.addAll(ulimits());
+        command.addAll(List.of("--cpus", "1.5", "--memory", "1g", "--read-only", "--read-only-tmpfs=false",
+                "-v", volume + ":/run/herd", "-p", "127.0.0.1:" + port + ":8000",
+                // An init of podman's in front of the image's own tini: Debian's tini, as there is no catatonit.
+                "--init", "--init-path", "/usr/bin/tini-static", TAG));
+        try {
+            Result started = run(Map.of(), 120, command.toArray(String[]::new));
+            assertThat(started.status()).as(started.output()).isZero();
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpRequest whoami = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/whoami"))
+                    .timeout(Duration.ofSeconds(5)).build();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> client.send(whoami, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+
+            String log = run(Map.of(), 30, "podman", "logs", name).output();
+            assertThat(log).contains("workers: 2 (auto: 1.5 CPUs (cgroup")
+                    .contains("-Xmx170m: half of 1024 MiB / 3 JVMs")
+                    .contains("-XX:ActiveProcessorCount=1: 1.5 CPUs / 2 workers");
+            List<String> processes = top(name);
+            List<String> workers = processes.stream().filter(p -> p.contains("dev.herd.worker.WorkerMain")).toList();
+            assertThat(workers).hasSize(2).allSatisfy(w -> assertThat(w)
+                    .contains("-Xmx170m", "-XX:ActiveProcessorCount=1", "-XX:AOTCache=/opt/herd/aot/worker-"));
+            assertThat(processes).allSatisfy(p -> assertThat(p).as("runs as herd's user (uid 10001)").contains(" herd "));
+
+            // A worker killed: the master replaces it and reaps it; nothing is left a zombie.
+            String victim = workers.getFirst().trim().split("\\s+")[0];
+            assertThat(run(Map.of(), 10, "kill", "-KILL", victim).status()).isZero();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+                List<String> now = top(name);
+                return now.stream().filter(p -> p.contains("dev.herd.worker.WorkerMain")).count() == 2
+                        && now.stream().noneMatch(p -> p.startsWith(victim + " "));
+            });
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> client.send(whoami, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+            for (String process : top(name)) {
+                String pid = process.trim().split("\\s+")[0];
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                assertThat(stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3))
+                        .as("state of %s", process).isNotEqualTo("Z");
+            }
+
+            Result stopped = run(Map.of(), 120, "podman", "stop", "-t", "40", name);
+            assertThat(stopped.status()).as(stopped.output()).isZero();
+            String exit = run(Map.of(), 30, "podman", "inspect", name, "--format", "{{.State.ExitCode}}").output().trim();
+            String stopLog = run(Map.of(), 30, "podman", "logs", name).output();
+            assertThat(exit).as("exit status after TERM; log:\n%s", stopLog).isEqualTo("0");
+            assertThat(stopLog).contains("received TERM").contains("master exiting with status 0")
+                    .doesNotContain("Read-only file system");
+        } finally {
+            run(Map.of(), 60, "podman", "rm", "-f", name);
+            run(Map.of(), 60, "podman", "volume", "rm", "-f", volume);
+        }
+    }
+
+    /** The container's processes as "HOST-PID USER ARGS" lines. */
+    private static List<String> top(String name) throws Exception {
+        Result top = run(Map.of(), 30, "podman", "top", name, "hpid", "user", "args");
+        assertThat(top.status()).as(top.output()).isZero();
+        return top.output().lines().skip(1).map(String::trim).filter(l -> !l.isEmpty())
+                .map(l -> l.replaceFirst("^(\\S+)\\s+(\\S+)\\s+", "$1 $2 ")).toList();
+    }
+
+    private static List<String> ulimits() throws Exception {
+        Result limits = run(Map.of(), 10, HerdProcess.HOME.resolve("deploy/container/ulimits.sh").toString());
+        return List.of(limits.output().trim().split("\\s+"));
+    }
+
+    /** Why podman cannot run a container here, or null when it can. */
+    private static String podmanUnavailable() throws Exception {
+        for (String tool : List.of("/usr/bin/podman", "/usr/bin/tini-static")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                return tool + " is not installed (Debian packages podman, runc and tini)";
+            }
+        }
+        Result info = run(Map.of(), 60, "podman", "info", "--format", "{{.Host.OCIRuntime.Name}}");
+        if (info.status() != 0) {
+            return "podman cannot run here: " + info.output().lines().reduce((a, b) -> b).orElse("");
+        }
+        return null;
+    }
+
+    private record Result(int status, String output) {
+    }
+
+    private static Result run(Map<String, String> env, int timeoutSeconds, String... command)
+            throws IOException, InterruptedException {
+        Path output = Files.createTempFile("container-it", ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Result(-1, String.join(" ", command) + " timed out after " + timeoutSeconds + " s:\n"
+                        + Files.readString(output, StandardCharsets.UTF_8));
+            }
+            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
