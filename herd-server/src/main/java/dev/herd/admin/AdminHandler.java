@@ -38,9 +38,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final AdminBackend backend;
     private final byte[] expectedAuthorization;
     private final byte[] dashboard;
+    /** --admin-open-health: the probes answer without the token. */
+    private final boolean openHealth;
 
-    AdminHandler(AdminBackend backend, String token) {
+    AdminHandler(AdminBackend backend, String token, boolean openHealth) {
         this.backend = backend;
+        this.openHealth = openHealth;
         this.expectedAuthorization = token.isEmpty() ? null
                 : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         try (var page = AdminHandler.class.getResourceAsStream("dashboard.html")) {
@@ -59,7 +62,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String path = new QueryStringDecoder(request.uri()).path();
         boolean head = request.method().equals(HttpMethod.HEAD);
         boolean page = path.equals("/") && (request.method().equals(HttpMethod.GET) || head);
-        if (!page && !authorized(request)) {
+        boolean openProbe = openHealth && path.startsWith("/health/");
+        if (!page && !openProbe && !authorized(request)) {
             FullHttpResponse refused = response(HttpResponseStatus.UNAUTHORIZED, TEXT, "");
             refused.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             write(ctx, request, refused);

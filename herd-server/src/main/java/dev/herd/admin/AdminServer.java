@@ -37,9 +37,9 @@ public final class AdminServer {
      * @param token the bearer token every request must carry; empty for none (loopback only,
      *              which the configuration enforces)
      */
-    public static AdminServer start(EventLoopGroup loop, BindAddress address, String token, AdminBackend backend)
-            throws IOException {
-        AdminHandler handler = new AdminHandler(backend, token);
+    public static AdminServer start(EventLoopGroup loop, BindAddress address, String token, boolean openHealth,
+                                    AdminBackend backend) throws IOException {
+        AdminHandler handler = new AdminHandler(backend, token, openHealth);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop)
                 .channel(EpollServerSocketChannel.class)

@@ -332,6 +332,12 @@ public final class Settings {
                     + " every worker is busy or restarting. Off when empty. An address other than loopback needs"
                     + " --admin-token. See docs/metrics.md.");
 
+    public static final Setting<Boolean> ADMIN_OPEN_HEALTH = declare(
+            "admin-open-health", null, Section.LOGGING, ValueType.BOOL, false, v -> null,
+            "Answer /health/live, /health/ready and /health/startup without --admin-token: an orchestrator's"
+                    + " probes (Kubernetes' httpGet) cannot send a secret. They tell only whether herd is live, ready"
+                    + " and started; every other path still needs the token.");
+
     public static final Setting<String> ADMIN_TOKEN = declare(
             "admin-token", null, Section.LOGGING, ValueType.STRING, "", Settings::adminToken,
             "Bearer token the admin listener asks of every request (Authorization: Bearer TOKEN); a request"

@@ -70,7 +70,8 @@ final class MasterServers {
         launcher = new WorkerLauncher(controlSocket);
         String adminBind = bound.get(Settings.ADMIN_BIND);
         if (!adminBind.isBlank()) {
-            admin = AdminServer.start(loop, BindAddress.parse(adminBind), bound.get(Settings.ADMIN_TOKEN), adminBackend);
+            admin = AdminServer.start(loop, BindAddress.parse(adminBind), bound.get(Settings.ADMIN_TOKEN),
+                    bound.get(Settings.ADMIN_OPEN_HEALTH), adminBackend);
             log.info("admin listener on http://{}/ (metrics, health, status){}", admin.address(),
                     bound.get(Settings.ADMIN_TOKEN).isEmpty() ? "" : " with a bearer token");
         }

@@ -140,6 +140,21 @@ class AdminIT {
     }
 
     @Test
+    void openHealthLetsProbesInWithoutTheTokenAndNothingElse() throws Exception {
+        String token = "test-token-0123456789";
+        try (HerdProcess herd = HerdProcess.start(Map.of("HERD_ADMIN_TOKEN", token), HerdProcess.HOME,
+                "-w", "1", "--admin-bind", "127.0.0.1:0", "--admin-open-health")) {
+            AdminListener anonymous = AdminListener.of(herd, null);
+            for (String path : List.of("/health/live", "/health/ready", "/health/startup")) {
+                assertThat(anonymous.get(path).statusCode()).as(path).isEqualTo(200);
+            }
+            for (String path : List.of("/metrics", "/status", "/live", "/health", "/nope")) {
+                assertThat(anonymous.get(path).statusCode()).as(path).isEqualTo(401);
+            }
+        }
+    }
+
+    @Test
     void anAdminListenerBeyondLoopbackWithoutATokenIsRefused(@TempDir Path dir) throws Exception {
         HerdProcess.CtlResult refused = HerdProcess.herd(Map.of(), dir, "serve", "--admin-bind", "0.0.0.0:0");
         assertThat(refused.status()).isEqualTo(2);

@@ -219,6 +219,30 @@ class SystemdIT {
         return new Socket("127.0.0.1", port);
     }
 
+    /**
+     * deploy/systemd's units as systemd reads them: systemd-analyze verify (which needs no running
+     * systemd) says nothing about them, with the paths pointed at this checkout.
+     */
+    @Test
+    void theUnitFilesVerifyCleanly(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "systemd-analyze (Debian systemd) is absent");
+        String service = Files.readString(HerdProcess.HOME.resolve("deploy/systemd/herd.service"));
+        assertThat(service).contains("Type=notify", "NotifyAccess=main", "KillMode=mixed", "WatchdogSec=",
+                "ExecReload=/opt/herd/herd ctl");
+        int stopSeconds = Integer.parseInt(service.lines().filter(l -> l.startsWith("TimeoutStopSec="))
+                .findFirst().orElseThrow().substring("TimeoutStopSec=".length()));
+        assertThat(stopSeconds).as("above the default --graceful-timeout of 30 s").isGreaterThan(30);
+        Files.writeString(dir.resolve("herd.service"), service.replace("/opt/herd/herd", HerdProcess.HOME.resolve("herd")
+                .toString()).replace("User=herd", "User=root").replace("Group=herd", "Group=root"));
+        Files.copy(HerdProcess.HOME.resolve("deploy/systemd/herd.socket"), dir.resolve("herd.socket"));
+        Process verify = new ProcessBuilder("systemd-analyze", "verify", "./herd.socket", "./herd.service")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(verify.getInputStream().readAllBytes());
+        assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(verify.exitValue()).as(output).isZero();
+        assertThat(output).as("systemd-analyze's complaints").isEmpty();
+    }
+
     private static void assumeSocketActivate() {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-socket-activate")),
                 "systemd-socket-activate (Debian package systemd) is not installed");
