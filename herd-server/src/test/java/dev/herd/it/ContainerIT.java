@@ -115,6 +115,82 @@ class ContainerIT {
         }
     }
 
+    /**
+     * deploy/kubernetes/deployment.yaml under podman kube play (one replica), its Secret made as
+     * podman keeps one: the pod serves, its probes pass, and a stop drains it to exit status 0.
+     * podman runs an httpGet liveness probe as {@code curl} through {@code /bin/sh} inside the
+     * container, and herd's image has neither; this test alone adds them in a layer of its own.
+     * The startup and readiness probes, which podman does not run, are asked here as the kubelet
+     * would: over the pod's address.
+     */
+    @Test
+    void theDeploymentRunsUnderKubePlayAndItsProbesPass(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assumeTrue(unavailable == null, unavailable);
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/catatonit")),
+                "catatonit (Debian package), the pause process of podman's pods, is not installed");
+        String probeTag = TAG + "-probe";
+        Path context = Files.createDirectories(dir.resolve("probe"));
+        Result copied = run(Map.of(), 60, "bash", "-c", "set -e; cd " + context + "; mkdir rootfs;"
+                + " for f in /usr/bin/curl /bin/dash; do cp -L --parents $f rootfs/;"
+                + " ldd $f | awk '/=> \\// { print $3 } /^\\s*\\/.*ld-linux/ { print $1 }'"
+                + " | while read l; do cp -L --parents $l rootfs/; done; done; ln -s dash rootfs/bin/sh");
+        assertThat(copied.status()).as(copied.output()).isZero();
+        Files.writeString(context.resolve("Containerfile"), "FROM " + TAG + "\nUSER 0:0\nCOPY rootfs/ /\nUSER 10001:10001\n");
+        Result probeImage = run(Map.of(), 300, "podman", "build", "-q", "-t", probeTag, context.toString());
+        assertThat(probeImage.status()).as(probeImage.output()).isZero();
+
+        // podman kube play has no --ulimit: the same limits as build.sh's, through a containers.conf.
+        List<String> limits = ulimits();
+        Path conf = dir.resolve("containers.conf");
+        Files.writeString(conf, "[containers]\ndefault_ulimits = [\"" + limits.get(1) + "\", \"" + limits.get(3) + "\"]\n");
+        Map<String, String> env = Map.of("CONTAINERS_CONF", conf.toString());
+        // podman reads a secretKeyRef from a podman secret holding the Secret's data as JSON.
+        String token = "kube-play-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        Path secret = dir.resolve("secret.json");
+        Files.writeString(secret, "{\"token\":\"" + java.util.Base64.getEncoder().encodeToString(token.getBytes()) + "\"}");
+        Path manifest = dir.resolve("deployment.yaml");
+        Files.writeString(manifest, Files.readString(HerdProcess.HOME.resolve("deploy/kubernetes/deployment.yaml"))
+                .replace("image: localhost/herd:latest", "image: " + probeTag).replace("replicas: 3", "replicas: 1"));
+        String pod = "herd-pod-0";
+        String container = pod + "-herd";
+        try {
+            run(env, 60, "podman", "secret", "rm", "herd-admin"); // left by a run that was killed, if any
+            Result created = run(env, 60, "podman", "secret", "create", "herd-admin", secret.toString());
+            assertThat(created.status()).as(created.output()).isZero();
+            Result played = run(env, 180, "podman", "kube", "play", manifest.toString());
+            assertThat(played.status()).as(played.output()).isZero();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                    .until(() -> run(env, 30, "podman", "logs", container).output().contains("ready pid="));
+            Result liveness = run(env, 60, "podman", "healthcheck", "run", container);
+            assertThat(liveness.status()).as("podman's run of the liveness probe: %s", liveness.output()).isZero();
+            String infra = run(env, 30, "podman", "pod", "inspect", pod, "--format", "{{.InfraContainerID}}").output().trim();
+            String address = run(env, 30, "podman", "inspect", infra, "--format",
+                    "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}").output().trim();
+            assertThat(address).as("the pod's address").isNotEmpty();
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            for (String probe : List.of("/health/startup", "/health/ready", "/health/live")) {
+                assertThat(client.send(HttpRequest.newBuilder(URI.create("http://" + address + ":9100" + probe)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).as(probe).isEqualTo(200);
+            }
+            assertThat(client.send(HttpRequest.newBuilder(URI.create("http://" + address + ":9100/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).as("metrics without the token").isEqualTo(401);
+            assertThat(client.send(HttpRequest.newBuilder(URI.create("http://" + address + ":9100/metrics"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).as("metrics with the Secret's token").isEqualTo(200);
+            assertThat(client.send(HttpRequest.newBuilder(URI.create("http://" + address + ":8000/hello")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("Hello, World!");
+
+            Result stopped = run(env, 120, "podman", "pod", "stop", "-t", "45", pod);
+            assertThat(stopped.status()).as(stopped.output()).isZero();
+            assertThat(run(env, 30, "podman", "inspect", container, "--format", "{{.State.ExitCode}}").output().trim())
+                    .as("exit status after TERM; log:\n%s", run(env, 30, "podman", "logs", container).output()).isEqualTo("0");
+        } finally {
+            run(env, 120, "podman", "kube", "down", manifest.toString());
+            run(env, 60, "podman", "secret", "rm", "herd-admin");
+            run(env, 60, "podman", "rmi", "-f", probeTag);
+        }
+    }
+
     /** The container's processes as "HOST-PID USER ARGS" lines. */
     private static List<String> top(String name) throws Exception {
         Result top = run(Map.of(), 30, "podman", "top", name, "hpid", "user", "args");
