@@ -249,7 +249,8 @@ public final class Settings {
             "forwarded-allow-ips", null, Section.HTTP, ValueType.listOf(ValueType.STRING),
             List.of("127.0.0.1", "::1", "unix"), Settings::addressesOrStar,
             "Peers whose X-Forwarded-For, X-Forwarded-Proto and Forwarded headers are believed: IP"
-                    + " addresses, 'unix' for unix socket peers, or '*' for all. Others' headers are ignored.");
+                    + " addresses, networks (10.89.0.0/16: a proxy in a container network), 'unix' for unix socket"
+                    + " peers, or '*' for all. Others' headers are ignored.");
 
     public static final Setting<String> APP_JAR = declare(
             "app-jar", null, Section.APP, ValueType.STRING, "", v -> null,
@@ -463,6 +464,12 @@ public final class Settings {
             if (value.equals("*") || value.equals("unix")) {
                 continue;
             }
+            if (value.contains("/")) {
+                if (dev.herd.http.AddressRange.parse(value) == null) {
+                    return "expected a network such as 10.0.0.0/8, got '" + value + "'";
+                }
+                continue;
+            }
             // The JDK also takes short IPv4 forms such as 1.2.3; the workers' parser (and people) do not.
             boolean shaped = value.contains(":") || value.matches("\\d{1,3}(\\.\\d{1,3}){3}");
             try {
@@ -471,7 +478,7 @@ public final class Settings {
                 shaped = false;
             }
             if (!shaped) {
-                return "expected IP addresses, 'unix' or '*', got '" + value + "'";
+                return "expected IP addresses or networks (10.0.0.0/8), 'unix' or '*', got '" + value + "'";
             }
         }
         return null;

@@ -40,8 +40,12 @@ public final class ForwardedHeaders {
     private final boolean trustAll;
     private final boolean trustUnix;
     private final Set<InetAddress> trusted = new HashSet<>();
+    private final List<AddressRange> trustedRanges = new java.util.ArrayList<>();
 
-    /** @param allowIps IP addresses, {@code unix} for unix socket peers, {@code *} for every peer */
+    /**
+     * @param allowIps IP addresses or networks ({@code 10.0.0.0/8}), {@code unix} for unix socket
+     *                 peers, {@code *} for every peer
+     */
     public ForwardedHeaders(List<String> allowIps) {
         boolean all = false;
         boolean unix = false;
@@ -51,6 +55,14 @@ public final class ForwardedHeaders {
                 case "*" -> all = true;
                 case "unix" -> unix = true;
                 default -> {
+                    if (value.contains("/")) {
+                        AddressRange range = AddressRange.parse(value);
+                        if (range == null) {
+                            throw new IllegalArgumentException("not a network in --forwarded-allow-ips: " + value);
+                        }
+                        trustedRanges.add(range);
+                        continue;
+                    }
                     InetAddress address = NetUtil.createInetAddressFromIpAddressString(value);
                     if (address == null) {
                         throw new IllegalArgumentException("not an IP address in --forwarded-allow-ips: " + value);
@@ -101,7 +113,19 @@ public final class ForwardedHeaders {
         if (trustAll) {
             return true;
         }
-        return unixPeer ? trustUnix : peer != null && trusted.contains(peer.getAddress());
+        return unixPeer ? trustUnix : peer != null && isTrusted(peer.getAddress());
+    }
+
+    private boolean isTrusted(InetAddress address) {
+        if (trusted.contains(address)) {
+            return true;
+        }
+        for (AddressRange range : trustedRanges) {
+            if (range.contains(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Origin fromForwarded(List<String> values, Origin direct) {
@@ -152,7 +176,7 @@ public final class ForwardedHeaders {
             if (hop.kind() == Node.Kind.INVALID) {
                 return -1;
             }
-            if (hop.kind() == Node.Kind.OPAQUE || !(trustAll || trusted.contains(hop.address().getAddress()))) {
+            if (hop.kind() == Node.Kind.OPAQUE || !(trustAll || isTrusted(hop.address().getAddress()))) {
                 return i;
             }
         }

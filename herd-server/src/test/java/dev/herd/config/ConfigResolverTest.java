@@ -72,7 +72,7 @@ class ConfigResolverTest {
                 .hasMessageStartingWith("--bind: expected HOST:PORT");
         assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(),
                 Map.of(Settings.FORWARDED_ALLOW_IPS, List.of("10.0.0.1", "1.2.3"))))
-                .hasMessage("--forwarded-allow-ips: expected IP addresses, 'unix' or '*', got '1.2.3'");
+                .hasMessage("--forwarded-allow-ips: expected IP addresses or networks (10.0.0.0/8), 'unix' or '*', got '1.2.3'");
         assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(),
                 Map.of(Settings.ACCESS_LOG, List.of("/no/such/dir/access.log"))))
                 .hasMessage("--access-log: the directory of '/no/such/dir/access.log' does not exist");

@@ -60,6 +60,23 @@ class ForwardedHeadersTest {
     }
 
     @Test
+    void networksAreTrustedWhole() {
+        ForwardedHeaders trust = new ForwardedHeaders(List.of("10.89.0.0/16", "fd00::/8"));
+        InetSocketAddress containerProxy = new InetSocketAddress("10.89.3.7", 41000);
+        assertThat(client(trust, containerProxy, "X-Forwarded-For", "203.0.113.9")).isEqualTo("203.0.113.9:0");
+        assertThat(client(trust, new InetSocketAddress("10.90.0.1", 41000), "X-Forwarded-For", "203.0.113.9"))
+                .as("outside the /16").isEqualTo("10.90.0.1:41000");
+        assertThat(client(trust, new InetSocketAddress("fd12::5", 41000), "X-Forwarded-For", "203.0.113.9"))
+                .isEqualTo("203.0.113.9:0");
+        // Hops inside the network are proxies too.
+        assertThat(client(trust, containerProxy, "X-Forwarded-For", "203.0.113.9, 10.89.0.4")).isEqualTo("203.0.113.9:0");
+        assertThat(AddressRange.parse("10.89.0.0/33")).isNull();
+        assertThat(AddressRange.parse("10.89.0/16")).isNull();
+        assertThat(AddressRange.parse("10.1.2.3/7").contains(new InetSocketAddress("11.255.0.1", 0).getAddress())).isTrue();
+        assertThat(AddressRange.parse("10.1.2.3/8").contains(new InetSocketAddress("11.0.0.1", 0).getAddress())).isFalse();
+    }
+
+    @Test
     void xForwardedForIsWalkedFromTheRightPastTrustedProxies() {
         ForwardedHeaders trust = new ForwardedHeaders(List.of("127.0.0.1", "10.0.0.2", "10.0.0.3"));
         // The client wrote 1.1.1.1 itself; 203.0.113.9 is who connected to the first trusted proxy.
