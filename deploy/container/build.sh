@@ -37,11 +37,22 @@ mkdir -p "$context/herd" "$context/app" "$context/rootfs/etc" "$context/writable
 
 cp "$HERD_HOME/herd-server/target/herd.jar" "$context/herd/"
 cp -r "$HERD_HOME/herd-server/target/lib" "$context/herd/"
+# The optional modules, each with its libraries: servlet apps (embedded Jetty) and --state redis.
+for module in servlet redis; do
+  jar="$HERD_HOME/herd-$module/target/herd-$module.jar"
+  [ -f "$jar" ] || { echo "build.sh: $jar is missing (build herd first: mvn package)" >&2; exit 1; }
+  mkdir -p "$context/herd/$module"
+  cp "$jar" "$context/herd/$module/"
+  cp -r "$HERD_HOME/herd-$module/target/lib" "$context/herd/$module/"
+done
 [ -z "$app_jar" ] || cp "$app_jar" "$context/app/app.jar"
 
-# The runtime: the modules herd's classes and libraries use, by jdeps.
+# The runtime: the modules herd's classes and libraries use, by jdeps, and what apps commonly
+# need beyond them (a servlet app's JNDI and XML, TLS's elliptic curves, the JDK's HttpServer).
 modules=$("$JAVA_HOME/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
-  -cp "$HERD_HOME/herd-server/target/lib/*" "$HERD_HOME/herd-server/target/herd.jar")
+  -cp "$context/herd/lib/*:$context/herd/servlet/lib/*:$context/herd/redis/lib/*" \
+  "$context/herd/herd.jar" "$context/herd/servlet/herd-servlet.jar" "$context/herd/redis/herd-redis.jar")
+modules="$modules,java.naming,java.xml,jdk.httpserver,jdk.crypto.ec,jdk.zipfs"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
   --compress=zip-6 --output "$context/jre"
 
@@ -51,14 +62,11 @@ netty_native=$(mktemp -d)
 (cd "$netty_native" && "$JAVA_HOME/bin/jar" xf "$HERD_HOME"/herd-server/target/lib/netty-transport-native-epoll-*.jar META-INF/native)
 {
   find "$context/jre" "$netty_native" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 |
-    xargs -0 ldd 2>/dev/null | awk '/=> \// { print $3 } /^\s*\/.*ld-linux/ { print $1 }'
+    xargs -0 ldd 2>/dev/null | awk '/=> \// { print $3 } /^[ \t]*\/.*ld-linux/ { print $1 }'
 } | sort -u | while read -r lib; do
   cp -L --parents "$lib" "$context/rootfs/"
 done
 rm -rf "$netty_native"
-for loader in /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1; do
-  [ -e "$loader" ] && cp -L --parents "$loader" "$context/rootfs/"
-done
 
 cp "$tini" "$context/tini"
 printf 'root:x:0:0:root:/root:/sbin/nologin\nherd:x:10001:10001:herd:/run/herd:/sbin/nologin\n' > "$context/rootfs/etc/passwd"

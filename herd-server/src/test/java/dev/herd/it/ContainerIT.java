@@ -38,11 +38,11 @@ class ContainerIT {
 
     @BeforeAll
     static void buildImage() throws Exception {
-        unavailable = podmanUnavailable();
+        unavailable = Podman.unavailable();
         if (unavailable != null) {
             return;
         }
-        Result build = run(Map.of("HERD_NO_BUILD", "1"), 600, HerdProcess.HOME.resolve("deploy/container/build.sh").toString(),
+        Podman.Result build = Podman.run(Map.of("HERD_NO_BUILD", "1"), 600, HerdProcess.HOME.resolve("deploy/container/build.sh").toString(),
                 "-t", TAG);
         assertThat(build.status()).as("deploy/container/build.sh:\n%s", build.output()).isZero();
     }
@@ -50,7 +50,7 @@ class ContainerIT {
     @AfterAll
     static void removeImage() throws Exception {
         if (unavailable == null) {
-            run(Map.of(), 60, "podman", "rmi", "-f", TAG);
+            Podman.run(Map.of(), 60, "podman", "rmi", "-f", TAG);
         }
     }
 
@@ -61,13 +61,13 @@ class ContainerIT {
         String volume = name + "-run";
         int port = freePort();
         List<String> command = new ArrayList<>(List.of("podman", "run", "-d", "--name", name));
-        command.addAll(ulimits());
+        command.addAll(Podman.ulimits());
         command.addAll(List.of("--cpus", "1.5", "--memory", "1g", "--read-only", "--read-only-tmpfs=false",
                 "-v", volume + ":/run/herd", "-p", "127.0.0.1:" + port + ":8000",
                 // An init of podman's in front of the image's own tini: Debian's tini, as there is no catatonit.
                 "--init", "--init-path", "/usr/bin/tini-static", TAG));
         try {
-            Result started = run(Map.of(), 120, command.toArray(String[]::new));
+            Podman.Result started = Podman.run(Map.of(), 120, command.toArray(String[]::new));
             assertThat(started.status()).as(started.output()).isZero();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             HttpRequest whoami = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/whoami"))
@@ -75,7 +75,7 @@ class ContainerIT {
             await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                     .until(() -> client.send(whoami, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
 
-            String log = run(Map.of(), 30, "podman", "logs", name).output();
+            String log = Podman.run(Map.of(), 30, "podman", "logs", name).output();
             assertThat(log).contains("workers: 2 (auto: 1.5 CPUs (cgroup")
                     .contains("-Xmx170m: half of 1024 MiB / 3 JVMs")
                     .contains("-XX:ActiveProcessorCount=1: 1.5 CPUs / 2 workers");
@@ -87,7 +87,7 @@ class ContainerIT {
 
             // A worker killed: the master replaces it and reaps it; nothing is left a zombie.
             String victim = workers.getFirst().trim().split("\\s+")[0];
-            assertThat(run(Map.of(), 10, "kill", "-KILL", victim).status()).isZero();
+            assertThat(Podman.run(Map.of(), 10, "kill", "-KILL", victim).status()).isZero();
             await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
                 List<String> now = top(name);
                 return now.stream().filter(p -> p.contains("dev.herd.worker.WorkerMain")).count() == 2
@@ -102,16 +102,16 @@ class ContainerIT {
                         .as("state of %s", process).isNotEqualTo("Z");
             }
 
-            Result stopped = run(Map.of(), 120, "podman", "stop", "-t", "40", name);
+            Podman.Result stopped = Podman.run(Map.of(), 120, "podman", "stop", "-t", "40", name);
             assertThat(stopped.status()).as(stopped.output()).isZero();
-            String exit = run(Map.of(), 30, "podman", "inspect", name, "--format", "{{.State.ExitCode}}").output().trim();
-            String stopLog = run(Map.of(), 30, "podman", "logs", name).output();
+            String exit = Podman.run(Map.of(), 30, "podman", "inspect", name, "--format", "{{.State.ExitCode}}").output().trim();
+            String stopLog = Podman.run(Map.of(), 30, "podman", "logs", name).output();
             assertThat(exit).as("exit status after TERM; log:\n%s", stopLog).isEqualTo("0");
             assertThat(stopLog).contains("received TERM").contains("master exiting with status 0")
                     .doesNotContain("Read-only file system");
         } finally {
-            run(Map.of(), 60, "podman", "rm", "-f", name);
-            run(Map.of(), 60, "podman", "volume", "rm", "-f", volume);
+            Podman.run(Map.of(), 60, "podman", "rm", "-f", name);
+            Podman.run(Map.of(), 60, "podman", "volume", "rm", "-f", volume);
         }
     }
 
@@ -129,20 +129,10 @@ class ContainerIT {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/catatonit")),
                 "catatonit (Debian package), the pause process of podman's pods, is not installed");
         String probeTag = TAG + "-probe";
-        Path context = Files.createDirectories(dir.resolve("probe"));
-        Result copied = run(Map.of(), 60, "bash", "-c", "set -e; cd " + context + "; mkdir rootfs;"
-                + " for f in /usr/bin/curl /bin/dash; do cp -L --parents $f rootfs/;"
-                + " ldd $f | awk '/=> \\// { print $3 } /^\\s*\\/.*ld-linux/ { print $1 }'"
-                + " | while read l; do cp -L --parents $l rootfs/; done; done; ln -s dash rootfs/bin/sh");
-        assertThat(copied.status()).as(copied.output()).isZero();
-        Files.writeString(context.resolve("Containerfile"), "FROM " + TAG + "\nUSER 0:0\nCOPY rootfs/ /\nUSER 10001:10001\n");
-        Result probeImage = run(Map.of(), 300, "podman", "build", "-q", "-t", probeTag, context.toString());
-        assertThat(probeImage.status()).as(probeImage.output()).isZero();
+        Podman.imageFromHost(probeTag, TAG, dir, List.of("/usr/bin/curl", "/bin/dash", "/bin/sh"), "10001:10001");
 
         // podman kube play has no --ulimit: the same limits as build.sh's, through a containers.conf.
-        List<String> limits = ulimits();
-        Path conf = dir.resolve("containers.conf");
-        Files.writeString(conf, "[containers]\ndefault_ulimits = [\"" + limits.get(1) + "\", \"" + limits.get(3) + "\"]\n");
+        Path conf = Podman.containersConf(dir);
         Map<String, String> env = Map.of("CONTAINERS_CONF", conf.toString());
         // podman reads a secretKeyRef from a podman secret holding the Secret's data as JSON.
         String token = "kube-play-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
@@ -154,17 +144,17 @@ class ContainerIT {
         String pod = "herd-pod-0";
         String container = pod + "-herd";
         try {
-            run(env, 60, "podman", "secret", "rm", "herd-admin"); // left by a run that was killed, if any
-            Result created = run(env, 60, "podman", "secret", "create", "herd-admin", secret.toString());
+            Podman.run(env, 60, "podman", "secret", "rm", "herd-admin"); // left by a run that was killed, if any
+            Podman.Result created = Podman.run(env, 60, "podman", "secret", "create", "herd-admin", secret.toString());
             assertThat(created.status()).as(created.output()).isZero();
-            Result played = run(env, 180, "podman", "kube", "play", manifest.toString());
+            Podman.Result played = Podman.run(env, 180, "podman", "kube", "play", manifest.toString());
             assertThat(played.status()).as(played.output()).isZero();
             await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                    .until(() -> run(env, 30, "podman", "logs", container).output().contains("ready pid="));
-            Result liveness = run(env, 60, "podman", "healthcheck", "run", container);
+                    .until(() -> Podman.run(env, 30, "podman", "logs", container).output().contains("ready pid="));
+            Podman.Result liveness = Podman.run(env, 60, "podman", "healthcheck", "run", container);
             assertThat(liveness.status()).as("podman's run of the liveness probe: %s", liveness.output()).isZero();
-            String infra = run(env, 30, "podman", "pod", "inspect", pod, "--format", "{{.InfraContainerID}}").output().trim();
-            String address = run(env, 30, "podman", "inspect", infra, "--format",
+            String infra = Podman.run(env, 30, "podman", "pod", "inspect", pod, "--format", "{{.InfraContainerID}}").output().trim();
+            String address = Podman.run(env, 30, "podman", "inspect", infra, "--format",
                     "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}").output().trim();
             assertThat(address).as("the pod's address").isNotEmpty();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -180,64 +170,23 @@ class ContainerIT {
             assertThat(client.send(HttpRequest.newBuilder(URI.create("http://" + address + ":8000/hello")).build(),
                     HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("Hello, World!");
 
-            Result stopped = run(env, 120, "podman", "pod", "stop", "-t", "45", pod);
+            Podman.Result stopped = Podman.run(env, 120, "podman", "pod", "stop", "-t", "45", pod);
             assertThat(stopped.status()).as(stopped.output()).isZero();
-            assertThat(run(env, 30, "podman", "inspect", container, "--format", "{{.State.ExitCode}}").output().trim())
-                    .as("exit status after TERM; log:\n%s", run(env, 30, "podman", "logs", container).output()).isEqualTo("0");
+            assertThat(Podman.run(env, 30, "podman", "inspect", container, "--format", "{{.State.ExitCode}}").output().trim())
+                    .as("exit status after TERM; log:\n%s", Podman.run(env, 30, "podman", "logs", container).output()).isEqualTo("0");
         } finally {
-            run(env, 120, "podman", "kube", "down", manifest.toString());
-            run(env, 60, "podman", "secret", "rm", "herd-admin");
-            run(env, 60, "podman", "rmi", "-f", probeTag);
+            Podman.run(env, 120, "podman", "kube", "down", manifest.toString());
+            Podman.run(env, 60, "podman", "secret", "rm", "herd-admin");
+            Podman.run(env, 60, "podman", "rmi", "-f", probeTag);
         }
     }
 
     /** The container's processes as "HOST-PID USER ARGS" lines. */
     private static List<String> top(String name) throws Exception {
-        Result top = run(Map.of(), 30, "podman", "top", name, "hpid", "user", "args");
+        Podman.Result top = Podman.run(Map.of(), 30, "podman", "top", name, "hpid", "user", "args");
         assertThat(top.status()).as(top.output()).isZero();
         return top.output().lines().skip(1).map(String::trim).filter(l -> !l.isEmpty())
                 .map(l -> l.replaceFirst("^(\\S+)\\s+(\\S+)\\s+", "$1 $2 ")).toList();
-    }
-
-    private static List<String> ulimits() throws Exception {
-        Result limits = run(Map.of(), 10, HerdProcess.HOME.resolve("deploy/container/ulimits.sh").toString());
-        return List.of(limits.output().trim().split("\\s+"));
-    }
-
-    /** Why podman cannot run a container here, or null when it can. */
-    private static String podmanUnavailable() throws Exception {
-        for (String tool : List.of("/usr/bin/podman", "/usr/bin/tini-static")) {
-            if (!Files.isExecutable(Path.of(tool))) {
-                return tool + " is not installed (Debian packages podman, runc and tini)";
-            }
-        }
-        Result info = run(Map.of(), 60, "podman", "info", "--format", "{{.Host.OCIRuntime.Name}}");
-        if (info.status() != 0) {
-            return "podman cannot run here: " + info.output().lines().reduce((a, b) -> b).orElse("");
-        }
-        return null;
-    }
-
-    private record Result(int status, String output) {
-    }
-
-    private static Result run(Map<String, String> env, int timeoutSeconds, String... command)
-            throws IOException, InterruptedException {
-        Path output = Files.createTempFile("container-it", ".log");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Result(-1, String.join(" ", command) + " timed out after " + timeoutSeconds + " s:\n"
-                        + Files.readString(output, StandardCharsets.UTF_8));
-            }
-            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(output);
-        }
     }
 
     private static int freePort() throws IOException {
