@@ -79,7 +79,7 @@ final class Podman {
         }
         Files.writeString(context.resolve("Containerfile"), "FROM " + (base == null ? "scratch" : base) + "\nUSER 0:0\n"
                 + "COPY rootfs/ /\nENV PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nUSER " + user + "\n");
-        List<String> command = new java.util.ArrayList<>(List.of("podman", "build", "-q"));
+        List<String> command = new java.util.ArrayList<>(List.of("podman", "build", "-q", "--layers=false"));
         command.addAll(ulimits());
         command.addAll(List.of("-t", tag, context.toString()));
         Result built = run(Map.of(), 300, command.toArray(String[]::new));
