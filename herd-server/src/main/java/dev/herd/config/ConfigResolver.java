@@ -134,7 +134,11 @@ public final class ConfigResolver {
             values.put(setting, setting.parse(text));
             sources.put(setting, source);
         } catch (InvalidSettingException e) {
-            problems.add(e.getMessage() + origin);
+            String message = e.getMessage();
+            if (setting == Settings.WORKERS && message.contains("not an integer")) {
+                message = "--workers: expected a number or auto, got '" + text.trim() + "'";
+            }
+            problems.add(message + origin);
         }
     }
 

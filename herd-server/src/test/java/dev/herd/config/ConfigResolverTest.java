@@ -67,7 +67,7 @@ class ConfigResolverTest {
                 .hasMessageStartingWith("--worker-class: 'fibers' is not one of sync|threads|virtual|async")
                 .hasMessageEndingWith("(from $HERD_WORKER_CLASS)");
         assertThatThrownBy(() -> ConfigResolver.resolve(Map.of("WEB_CONCURRENCY", "many"), Map.of()))
-                .hasMessageEndingWith("(from $WEB_CONCURRENCY)");
+                .hasMessage("--workers: expected a number or auto, got 'many' (from $WEB_CONCURRENCY)");
         assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(), Map.of(Settings.BIND, List.of("localhost"))))
                 .hasMessageStartingWith("--bind: expected HOST:PORT");
         assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(),
