@@ -145,7 +145,8 @@ final class ConfigCommands {
         if (setting == Settings.ADMIN_TOKEN && !text.isEmpty()) {
             return quote("***"); // a secret: print-config output ends up in tickets and chats
         }
-        if (setting.type() == ValueType.INT || setting.type() == ValueType.SECONDS) {
+        if (setting.type() == ValueType.INT || setting.type() == ValueType.WORKER_COUNT
+                || setting.type() == ValueType.SECONDS) {
             return text;
         }
         if (setting.repeatable()) {

@@ -23,9 +23,6 @@ public final class ConfigResolver {
     /** Gunicorn, Uvicorn and Puma all read the default worker count from it. */
     static final String WEB_CONCURRENCY = "WEB_CONCURRENCY";
 
-    /** Stands for {@code auto} in the worker count until every layer is read. */
-    private static final String AUTO_WORKERS = "auto";
-
     private final Map<String, String> environment;
     private final Map<Setting<?>, List<String>> commandLine;
     private final Path workingDirectory;
@@ -81,7 +78,7 @@ public final class ConfigResolver {
         if (file != null) {
             values.put(Settings.CONFIG, file.toString());
         }
-        if (AUTO_WORKERS.equals(values.get(Settings.WORKERS))) {
+        if (Settings.WORKERS.cast(values.get(Settings.WORKERS)) == ValueType.AUTO_WORKERS) {
             WorkerSizing.Auto auto = WorkerSizing.autoWorkers(Settings.WORKER_CLASS.cast(values.get(Settings.WORKER_CLASS)),
                     ContainerLimits.current(), Runtime.getRuntime().availableProcessors());
             values.put(Settings.WORKERS, auto.workers());
@@ -124,21 +121,11 @@ public final class ConfigResolver {
 
     private static void take(Setting<?> setting, String text, String origin, Source source,
                              Map<Setting<?>, Object> values, Map<Setting<?>, Source> sources, List<String> problems) {
-        if (setting == Settings.WORKERS && text.trim().equalsIgnoreCase("auto")) {
-            // Worked out once every layer is read: it depends on --worker-class too.
-            values.put(setting, AUTO_WORKERS);
-            sources.put(setting, source);
-            return;
-        }
         try {
             values.put(setting, setting.parse(text));
             sources.put(setting, source);
         } catch (InvalidSettingException e) {
-            String message = e.getMessage();
-            if (setting == Settings.WORKERS && message.contains("not an integer")) {
-                message = "--workers: expected a number or auto, got '" + text.trim() + "'";
-            }
-            problems.add(message + origin);
+            problems.add(e.getMessage() + origin);
         }
     }
 

@@ -59,7 +59,8 @@ public final class Settings {
                     + " (0700) directory: $XDG_RUNTIME_DIR/herd, else the temp directory's herd-UID.");
 
     public static final Setting<Integer> WORKERS = declare(
-            "workers", "-w", Section.WORKERS, ValueType.INT, 1, atLeast(1),
+            "workers", "-w", Section.WORKERS, ValueType.WORKER_COUNT, 1,
+            v -> v == ValueType.AUTO_WORKERS ? null : atLeast(1).apply(v),
             "Number of worker processes, or auto: one per CPU of the container's limit (2 x CPUs + 1 under"
                     + " sync), the machine's CPUs without a limit. The default is $WEB_CONCURRENCY when set"
                     + " (auto too), else 1. In a container each worker's heap and processor count are its share"

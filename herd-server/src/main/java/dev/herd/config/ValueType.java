@@ -62,6 +62,42 @@ public interface ValueType<T> {
         }
     };
 
+    /**
+     * A worker count, or {@code auto} ({@link #AUTO_WORKERS} until the resolver has read every
+     * layer and works the number out: it depends on the worker class and the container).
+     */
+    ValueType<Integer> WORKER_COUNT = new ValueType<>() {
+        @Override
+        public Integer parse(String text) {
+            String value = text.trim();
+            if (value.equalsIgnoreCase("auto")) {
+                return AUTO_WORKERS;
+            }
+            try {
+                int count = Integer.parseInt(value);
+                if (count == AUTO_WORKERS) {
+                    throw new IllegalArgumentException("must be at least 1, got " + count);
+                }
+                return count;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected a number or auto, got '" + value + "'");
+            }
+        }
+
+        @Override
+        public String format(Integer value) {
+            return value == AUTO_WORKERS ? "auto" : value.toString();
+        }
+
+        @Override
+        public String label() {
+            return "N|auto";
+        }
+    };
+
+    /** What {@link #WORKER_COUNT} parses {@code auto} to. */
+    int AUTO_WORKERS = Integer.MIN_VALUE;
+
     ValueType<String> STRING = new ValueType<>() {
         @Override
         public String parse(String text) {
