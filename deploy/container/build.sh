@@ -60,12 +60,8 @@ modules="$modules,java.naming,java.xml,jdk.httpserver,jdk.crypto.ec,jdk.zipfs"
 # dynamic loader, at the paths this machine has them (the runtime looks them up there).
 netty_native=$(mktemp -d)
 (cd "$netty_native" && "$JAVA_HOME/bin/jar" xf "$HERD_HOME"/herd-server/target/lib/netty-transport-native-epoll-*.jar META-INF/native)
-{
-  find "$context/jre" "$netty_native" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 |
-    xargs -0 ldd 2>/dev/null | awk '/=> \// { print $3 } /^[ \t]*\/.*ld-linux/ { print $1 }'
-} | sort -u | while read -r lib; do
-  cp -L --parents "$lib" "$context/rootfs/"
-done
+find "$context/jre" "$netty_native" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 |
+  xargs -0 "$HERD_HOME/deploy/container/copy-with-libs.sh" --libs-only "$context/rootfs"
 rm -rf "$netty_native"
 
 cp "$tini" "$context/tini"

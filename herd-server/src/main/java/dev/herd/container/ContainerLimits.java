@@ -3,6 +3,7 @@ package dev.herd.container;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -133,7 +134,7 @@ public record ContainerLimits(double cpus, long memoryBytes, String cpuSource, S
      * it; the path's directories then do not exist and only the mount is read.
      */
     private static List<Path> ancestry(Path mount, String path) {
-        java.util.ArrayList<Path> dirs = new java.util.ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
         Path dir = mount.resolve(path.startsWith("/") ? path.substring(1) : path).normalize();
         while (dir.startsWith(mount)) {
             if (Files.isDirectory(dir)) {

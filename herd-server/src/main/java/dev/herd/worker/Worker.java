@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One worker process's life: connect to the master, receive the configuration and the
@@ -52,8 +53,7 @@ final class Worker {
     /** Set by a TERM of this worker's own; acted on once it serves. */
     private volatile boolean terminated;
     private volatile Runnable onTerminated;
-    private final java.util.concurrent.atomic.AtomicBoolean terminationHandled =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean terminationHandled = new AtomicBoolean();
 
     Worker(Path controlSocket, int index, int generation) {
         this.controlSocket = controlSocket;

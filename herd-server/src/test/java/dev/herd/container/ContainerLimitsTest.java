@@ -15,52 +15,35 @@ class ContainerLimitsTest {
 
     @Test
     void cgroupV2InAContainerReadsItsOwnRoot(@TempDir Path root) throws Exception {
-        Files.writeString(root.resolve("cgroup.controllers"), "cpu memory pids\n");
-        Files.writeString(root.resolve("cpu.max"), "150000 100000\n");
-        Files.writeString(root.resolve("memory.max"), "1073741824\n");
-        Path self = write(root.resolveSibling(root.getFileName() + "-self"), "0::/\n");
-        ContainerLimits limits = ContainerLimits.read(root, self);
+        ContainerLimits limits = read(root, "0::/\n", "cgroup.controllers", "cpu memory pids\n",
+                "cpu.max", "150000 100000\n", "memory.max", "1073741824\n");
         assertThat(limits.cpus()).isEqualTo(1.5);
         assertThat(limits.memoryBytes()).isEqualTo(1L << 30);
     }
 
     @Test
     void cgroupV2OnAHostTakesTheSmallestLimitOfTheAncestors(@TempDir Path root) throws Exception {
-        Files.writeString(root.resolve("cgroup.controllers"), "cpu memory\n");
-        Path slice = Files.createDirectories(root.resolve("system.slice/herd.service"));
-        Files.writeString(root.resolve("system.slice/cpu.max"), "200000 100000\n");
-        Files.writeString(root.resolve("system.slice/memory.max"), "max\n");
-        Files.writeString(slice.resolve("cpu.max"), "max 100000\n");
-        Files.writeString(slice.resolve("memory.max"), "536870912\n");
-        Path self = write(root.resolveSibling(root.getFileName() + "-self"), "0::/system.slice/herd.service\n");
-        ContainerLimits limits = ContainerLimits.read(root, self);
+        ContainerLimits limits = read(root, "0::/system.slice/herd.service\n", "cgroup.controllers", "cpu memory\n",
+                "system.slice/cpu.max", "200000 100000\n", "system.slice/memory.max", "max\n",
+                "system.slice/herd.service/cpu.max", "max 100000\n",
+                "system.slice/herd.service/memory.max", "536870912\n");
         assertThat(limits.cpus()).isEqualTo(2.0);
         assertThat(limits.memoryBytes()).isEqualTo(512L << 20);
     }
 
     @Test
     void cgroupV1WithoutLimitsHasNone(@TempDir Path root) throws Exception {
-        Files.createDirectories(root.resolve("cpu"));
-        Files.createDirectories(root.resolve("memory"));
-        Files.writeString(root.resolve("cpu/cpu.cfs_quota_us"), "-1\n");
-        Files.writeString(root.resolve("cpu/cpu.cfs_period_us"), "100000\n");
-        Files.writeString(root.resolve("memory/memory.limit_in_bytes"), "9223372036854771712\n");
-        Path self = write(root.resolveSibling(root.getFileName() + "-self"), "4:memory:/\n1:cpu,cpuacct:/\n");
-        ContainerLimits limits = ContainerLimits.read(root, self);
+        ContainerLimits limits = read(root, "4:memory:/\n1:cpu,cpuacct:/\n", "cpu/cpu.cfs_quota_us", "-1\n",
+                "cpu/cpu.cfs_period_us", "100000\n", "memory/memory.limit_in_bytes", "9223372036854771712\n");
         assertThat(limits.cpuLimited()).isFalse();
         assertThat(limits.memoryLimited()).isFalse();
     }
 
     @Test
     void cgroupV1InAContainerReadsTheMountWhenThePathIsTheHosts(@TempDir Path root) throws Exception {
-        Files.createDirectories(root.resolve("cpu,cpuacct"));
-        Files.createDirectories(root.resolve("memory"));
-        Files.writeString(root.resolve("cpu,cpuacct/cpu.cfs_quota_us"), "50000\n");
-        Files.writeString(root.resolve("cpu,cpuacct/cpu.cfs_period_us"), "100000\n");
-        Files.writeString(root.resolve("memory/memory.limit_in_bytes"), "268435456\n");
-        Path self = write(root.resolveSibling(root.getFileName() + "-self"),
-                "4:memory:/libpod_parent/libpod-abc\n1:cpu,cpuacct:/libpod_parent/libpod-abc\n");
-        ContainerLimits limits = ContainerLimits.read(root, self);
+        ContainerLimits limits = read(root, "4:memory:/libpod_parent/libpod-abc\n1:cpu,cpuacct:/libpod_parent/libpod-abc\n",
+                "cpu,cpuacct/cpu.cfs_quota_us", "50000\n", "cpu,cpuacct/cpu.cfs_period_us", "100000\n",
+                "memory/memory.limit_in_bytes", "268435456\n");
         assertThat(limits.cpus()).isEqualTo(0.5);
         assertThat(limits.memoryBytes()).isEqualTo(256L << 20);
     }
@@ -92,7 +75,17 @@ class ContainerLimitsTest {
                 .contains("raised to the 32 MiB minimum");
     }
 
-    private static Path write(Path file, String text) throws Exception {
-        return Files.writeString(file, text);
+    /**
+     * The limits read from a cgroup tree under {@code root} holding {@code files} (path, content,
+     * path, content, ...), for a process whose /proc/self/cgroup says {@code self}.
+     */
+    private static ContainerLimits read(Path root, String self, String... files) throws Exception {
+        for (int i = 0; i < files.length; i += 2) {
+            Path file = root.resolve(files[i]);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, files[i + 1]);
+        }
+        Path selfCgroup = Files.writeString(root.resolveSibling(root.getFileName() + "-self"), self);
+        return ContainerLimits.read(root, selfCgroup);
     }
 }

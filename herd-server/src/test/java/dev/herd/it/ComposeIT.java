@@ -53,13 +53,13 @@ class ComposeIT {
                 "HERD_PORT", Integer.toString(port)));
         String[] compose = {"podman-compose", "-p", project, "-f", HerdProcess.HOME.resolve("deploy/compose.yaml").toString()};
         try {
-            Podman.Result build = Podman.run(Map.of("HERD_NO_BUILD", "1", "PODMAN_BUILD_OPTS", "--layers=false"), 600,
+            Commands.Result build = Commands.run(Map.of("HERD_NO_BUILD", "1", "PODMAN_BUILD_OPTS", "--layers=false"), 600,
                     HerdProcess.HOME.resolve("deploy/container/build.sh").toString(), "-t", herdImage);
             assertThat(build.status()).as(build.output()).isZero();
             Podman.imageFromHost(nginxImage, null, dir, List.of("/usr/sbin/nginx"), "0:0");
             Podman.imageFromHost(redisImage, null, dir, List.of("/usr/bin/redis-server", "/usr/bin/redis-cli"), "65534:65534");
 
-            Podman.Result up = Podman.run(env, 300, concat(compose, "up", "-d"));
+            Commands.Result up = Commands.run(env, 300, concat(compose, "up", "-d"));
             assertThat(up.status()).as(up.output()).isZero();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             String base = "http://127.0.0.1:" + port;
@@ -67,7 +67,7 @@ class ComposeIT {
                     client.send(get(base + "/hello"), HttpResponse.BodyHandlers.ofString()).body().equals("Hello, World!"));
 
             // The client herd sees is the one nginx saw, not nginx itself.
-            String nginxAddress = Podman.run(env, 30, "podman", "inspect", project + "_nginx_1", "--format",
+            String nginxAddress = Commands.run(env, 30, "podman", "inspect", project + "_nginx_1", "--format",
                     "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}").output().trim();
             String whoami = client.send(get(base + "/whoami"), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(nginxAddress).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
@@ -80,7 +80,7 @@ class ComposeIT {
                 assertThat(counted.statusCode()).isEqualTo(200);
             }
             assertThat(client.send(get(base + "/count"), HttpResponse.BodyHandlers.ofString()).body().trim()).isEqualTo("5");
-            Podman.Result inRedis = Podman.run(env, 30, "podman", "exec", project + "_redis_1", "redis-cli", "--scan");
+            Commands.Result inRedis = Commands.run(env, 30, "podman", "exec", project + "_redis_1", "redis-cli", "--scan");
             assertThat(inRedis.output()).as("the keys in Redis").contains("demo:count");
             HttpResponse<String> login = client.send(get(base + "/login?user=ada"), HttpResponse.BodyHandlers.ofString());
             String cookie = login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
@@ -89,16 +89,16 @@ class ComposeIT {
                         HttpResponse.BodyHandlers.ofString()).body()).contains("ada");
             }
 
-            Podman.Result stop = Podman.run(env, 180, concat(compose, "stop"));
+            Commands.Result stop = Commands.run(env, 180, concat(compose, "stop"));
             assertThat(stop.status()).as(stop.output()).isZero();
-            String exit = Podman.run(env, 30, "podman", "inspect", project + "_herd_1", "--format",
+            String exit = Commands.run(env, 30, "podman", "inspect", project + "_herd_1", "--format",
                     "{{.State.ExitCode}}").output().trim();
             assertThat(exit).as("herd's exit status; log:\n%s",
-                    Podman.run(env, 30, "podman", "logs", project + "_herd_1").output()).isEqualTo("0");
+                    Commands.run(env, 30, "podman", "logs", project + "_herd_1").output()).isEqualTo("0");
         } finally {
-            Podman.run(env, 180, concat(compose, "down", "-v"));
-            Podman.run(env, 60, "podman", "network", "rm", "-f", project + "_herd");
-            Podman.run(env, 60, "podman", "rmi", "-f", herdImage, nginxImage, redisImage);
+            Commands.run(env, 180, concat(compose, "down", "-v"));
+            Commands.run(env, 60, "podman", "network", "rm", "-f", project + "_herd");
+            Commands.run(env, 60, "podman", "rmi", "-f", herdImage, nginxImage, redisImage);
         }
     }
 

@@ -42,7 +42,7 @@ class ContainerIT {
         if (unavailable != null) {
             return;
         }
-        Podman.Result build = Podman.run(Map.of("HERD_NO_BUILD", "1", "PODMAN_BUILD_OPTS", "--layers=false"), 600, HerdProcess.HOME.resolve("deploy/container/build.sh").toString(),
+        Commands.Result build = Commands.run(Map.of("HERD_NO_BUILD", "1", "PODMAN_BUILD_OPTS", "--layers=false"), 600, HerdProcess.HOME.resolve("deploy/container/build.sh").toString(),
                 "-t", TAG);
         assertThat(build.status()).as("deploy/container/build.sh:\n%s", build.output()).isZero();
     }
@@ -50,7 +50,7 @@ class ContainerIT {
     @AfterAll
     static void removeImage() throws Exception {
         if (unavailable == null) {
-            Podman.run(Map.of(), 60, "podman", "rmi", "-f", TAG);
+            Commands.run(Map.of(), 60, "podman", "rmi", "-f", TAG);
         }
     }
 
@@ -67,7 +67,7 @@ class ContainerIT {
                 // An init of podman's in front of the image's own tini: Debian's tini, as there is no catatonit.
                 "--init", "--init-path", "/usr/bin/tini-static", TAG));
         try {
-            Podman.Result started = Podman.run(Map.of(), 120, command.toArray(String[]::new));
+            Commands.Result started = Commands.run(Map.of(), 120, command.toArray(String[]::new));
             assertThat(started.status()).as(started.output()).isZero();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             HttpRequest whoami = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/whoami"))
@@ -75,7 +75,7 @@ class ContainerIT {
             await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                     .until(() -> client.send(whoami, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
 
-            String log = Podman.run(Map.of(), 30, "podman", "logs", name).output();
+            String log = Commands.run(Map.of(), 30, "podman", "logs", name).output();
             assertThat(log).contains("workers: 2 (auto: 1.5 CPUs (cgroup")
                     .contains("-Xmx170m: half of 1024 MiB / 3 JVMs")
                     .contains("-XX:ActiveProcessorCount=1: 1.5 CPUs / 2 workers");
@@ -87,7 +87,7 @@ class ContainerIT {
 
             // A worker killed: the master replaces it and reaps it; nothing is left a zombie.
             String victim = workers.getFirst().trim().split("\\s+")[0];
-            assertThat(Podman.run(Map.of(), 10, "kill", "-KILL", victim).status()).isZero();
+            assertThat(Commands.run(Map.of(), 10, "kill", "-KILL", victim).status()).isZero();
             await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
                 List<String> now = top(name);
                 return now.stream().filter(p -> p.contains("dev.herd.worker.WorkerMain")).count() == 2
@@ -102,16 +102,16 @@ class ContainerIT {
                         .as("state of %s", process).isNotEqualTo("Z");
             }
 
-            Podman.Result stopped = Podman.run(Map.of(), 120, "podman", "stop", "-t", "40", name);
+            Commands.Result stopped = Commands.run(Map.of(), 120, "podman", "stop", "-t", "40", name);
             assertThat(stopped.status()).as(stopped.output()).isZero();
-            String exit = Podman.run(Map.of(), 30, "podman", "inspect", name, "--format", "{{.State.ExitCode}}").output().trim();
-            String stopLog = Podman.run(Map.of(), 30, "podman", "logs", name).output();
+            String exit = Commands.run(Map.of(), 30, "podman", "inspect", name, "--format", "{{.State.ExitCode}}").output().trim();
+            String stopLog = Commands.run(Map.of(), 30, "podman", "logs", name).output();
             assertThat(exit).as("exit status after TERM; log:\n%s", stopLog).isEqualTo("0");
             assertThat(stopLog).contains("received TERM").contains("master exiting with status 0")
                     .doesNotContain("Read-only file system");
         } finally {
-            Podman.run(Map.of(), 60, "podman", "rm", "-f", name);
-            Podman.run(Map.of(), 60, "podman", "volume", "rm", "-f", volume);
+            Commands.run(Map.of(), 60, "podman", "rm", "-f", name);
+            Commands.run(Map.of(), 60, "podman", "volume", "rm", "-f", volume);
         }
     }
 
@@ -144,17 +144,17 @@ class ContainerIT {
         String pod = "herd-pod-0";
         String container = pod + "-herd";
         try {
-            Podman.run(env, 60, "podman", "secret", "rm", "herd-admin"); // left by a run that was killed, if any
-            Podman.Result created = Podman.run(env, 60, "podman", "secret", "create", "herd-admin", secret.toString());
+            Commands.run(env, 60, "podman", "secret", "rm", "herd-admin"); // left by a run that was killed, if any
+            Commands.Result created = Commands.run(env, 60, "podman", "secret", "create", "herd-admin", secret.toString());
             assertThat(created.status()).as(created.output()).isZero();
-            Podman.Result played = Podman.run(env, 180, "podman", "kube", "play", manifest.toString());
+            Commands.Result played = Commands.run(env, 180, "podman", "kube", "play", manifest.toString());
             assertThat(played.status()).as(played.output()).isZero();
             await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                    .until(() -> Podman.run(env, 30, "podman", "logs", container).output().contains("ready pid="));
-            Podman.Result liveness = Podman.run(env, 60, "podman", "healthcheck", "run", container);
+                    .until(() -> Commands.run(env, 30, "podman", "logs", container).output().contains("ready pid="));
+            Commands.Result liveness = Commands.run(env, 60, "podman", "healthcheck", "run", container);
             assertThat(liveness.status()).as("podman's run of the liveness probe: %s", liveness.output()).isZero();
-            String infra = Podman.run(env, 30, "podman", "pod", "inspect", pod, "--format", "{{.InfraContainerID}}").output().trim();
-            String address = Podman.run(env, 30, "podman", "inspect", infra, "--format",
+            String infra = Commands.run(env, 30, "podman", "pod", "inspect", pod, "--format", "{{.InfraContainerID}}").output().trim();
+            String address = Commands.run(env, 30, "podman", "inspect", infra, "--format",
                     "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}").output().trim();
             assertThat(address).as("the pod's address").isNotEmpty();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -170,20 +170,20 @@ class ContainerIT {
             assertThat(client.send(HttpRequest.newBuilder(URI.create("http://" + address + ":8000/hello")).build(),
                     HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("Hello, World!");
 
-            Podman.Result stopped = Podman.run(env, 120, "podman", "pod", "stop", "-t", "45", pod);
+            Commands.Result stopped = Commands.run(env, 120, "podman", "pod", "stop", "-t", "45", pod);
             assertThat(stopped.status()).as(stopped.output()).isZero();
-            assertThat(Podman.run(env, 30, "podman", "inspect", container, "--format", "{{.State.ExitCode}}").output().trim())
-                    .as("exit status after TERM; log:\n%s", Podman.run(env, 30, "podman", "logs", container).output()).isEqualTo("0");
+            assertThat(Commands.run(env, 30, "podman", "inspect", container, "--format", "{{.State.ExitCode}}").output().trim())
+                    .as("exit status after TERM; log:\n%s", Commands.run(env, 30, "podman", "logs", container).output()).isEqualTo("0");
         } finally {
-            Podman.run(env, 120, "podman", "kube", "down", manifest.toString());
-            Podman.run(env, 60, "podman", "secret", "rm", "herd-admin");
-            Podman.run(env, 60, "podman", "rmi", "-f", probeTag);
+            Commands.run(env, 120, "podman", "kube", "down", manifest.toString());
+            Commands.run(env, 60, "podman", "secret", "rm", "herd-admin");
+            Commands.run(env, 60, "podman", "rmi", "-f", probeTag);
         }
     }
 
     /** The container's processes as "HOST-PID USER ARGS" lines. */
     private static List<String> top(String name) throws Exception {
-        Podman.Result top = Podman.run(Map.of(), 30, "podman", "top", name, "hpid", "user", "args");
+        Commands.Result top = Commands.run(Map.of(), 30, "podman", "top", name, "hpid", "user", "args");
         assertThat(top.status()).as(top.output()).isZero();
         return top.output().lines().skip(1).map(String::trim).filter(l -> !l.isEmpty())
                 .map(l -> l.replaceFirst("^(\\S+)\\s+(\\S+)\\s+", "$1 $2 ")).toList();

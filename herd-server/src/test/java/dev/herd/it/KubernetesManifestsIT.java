@@ -5,13 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -34,7 +32,7 @@ class KubernetesManifestsIT {
         assumeTrue(new File("/usr/bin/node").canExecute() && new File("/usr/bin/npm").canExecute(),
                 "Node.js and npm are not installed");
         if (!Files.isDirectory(VALIDATE.resolve("node_modules/kubernetes-models"))) {
-            Result install = run(VALIDATE, 600, "npm", "ci", "--no-audit", "--no-fund");
+            Commands.Result install = Commands.runIn(VALIDATE, Map.of(), 600, "npm", "ci", "--no-audit", "--no-fund");
             assertThat(install.status()).as("npm ci in deploy/kubernetes/validate:\n%s", install.output()).isZero();
         }
     }
@@ -43,7 +41,7 @@ class KubernetesManifestsIT {
     void everyManifestIsValidWithNoUnknownField() throws Exception {
         List<String> command = new ArrayList<>(List.of("node", "validate.mjs"));
         MANIFESTS.forEach(m -> command.add(DEPLOY.resolve(m).toString()));
-        Result result = run(VALIDATE, 120, command.toArray(String[]::new));
+        Commands.Result result = Commands.runIn(VALIDATE, Map.of(), 120, command.toArray(String[]::new));
         assertThat(result.status()).as(result.output()).isZero();
         assertThat(result.output()).contains("4 objects valid").contains("Deployment herd", "Service herd",
                 "PodDisruptionBudget herd", "HorizontalPodAutoscaler herd");
@@ -54,14 +52,14 @@ class KubernetesManifestsIT {
         String deployment = Files.readString(DEPLOY.resolve("deployment.yaml"));
         Path typo = dir.resolve("typo.yaml");
         Files.writeString(typo, deployment.replace("      maxSurge: 1", "      maxSurge: 1\n      maxSurje: 1"));
-        Result typoResult = run(VALIDATE, 120, "node", "validate.mjs", typo.toString());
+        Commands.Result typoResult = Commands.runIn(VALIDATE, Map.of(), 120, "node", "validate.mjs", typo.toString());
         assertThat(typoResult.status()).isEqualTo(1);
         assertThat(typoResult.output()).contains("'\"maxSurje\"' does not exist in type 'IRollingUpdateDeployment'");
 
         Path wrongType = dir.resolve("wrong-type.yaml");
         Files.writeString(wrongType, deployment.replace("terminationGracePeriodSeconds: 45",
                 "terminationGracePeriodSeconds: soon"));
-        Result typeResult = run(VALIDATE, 120, "node", "validate.mjs", wrongType.toString());
+        Commands.Result typeResult = Commands.runIn(VALIDATE, Map.of(), 120, "node", "validate.mjs", wrongType.toString());
         assertThat(typeResult.status()).isEqualTo(1);
         assertThat(typeResult.output()).contains("terminationGracePeriodSeconds must be integer");
     }
@@ -84,23 +82,5 @@ class KubernetesManifestsIT {
             end++;
         }
         return Integer.parseInt(text.substring(start, end));
-    }
-
-    private record Result(int status, String output) {
-    }
-
-    private static Result run(Path dir, int timeoutSeconds, String... command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile("kubernetes-it", ".log");
-        try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Result(-1, "timed out: " + Files.readString(output, StandardCharsets.UTF_8));
-            }
-            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(output);
-        }
     }
 }

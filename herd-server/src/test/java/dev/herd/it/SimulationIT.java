@@ -29,7 +29,7 @@ class SimulationIT {
     @Test
     void hostsFailAndReloadUnderLoadWithoutLosingTheSession(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("report.json");
-        Podman.Result run = Podman.run(Map.of("HERD_NO_BUILD", "1"), 600,
+        Commands.Result run = Commands.run(Map.of("HERD_NO_BUILD", "1"), 600,
                 HerdProcess.HOME.resolve("deploy/simulate/simulate.sh").toString(), "--report", report.toString());
         assumeTrue(run.status() != 77, "the simulation cannot run here: " + run.output().strip());
         System.out.println(run.output());
