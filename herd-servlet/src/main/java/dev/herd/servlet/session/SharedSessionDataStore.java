@@ -19,14 +19,21 @@ import java.util.Set;
  * session's own expiry so that Jetty's scavenger can still find expired sessions (and tell the
  * app's listeners) before the store drops them by itself.
  *
- * <p>Writes are plain puts: when two workers save the same session at once, the last one wins,
- * as with Jetty's JDBC and file stores.
+ * <p>A save that changes attributes is a plain put: when two workers change the same session at
+ * once, the last one wins, as with Jetty's JDBC and file stores. A save that only moves the
+ * session's access time and expiry (Jetty makes one as each request leaves the session, after the
+ * attributes went out when the response was committed) must not carry this request's attributes
+ * back over a newer request's: it is merged into whatever the store holds now, by
+ * compare-and-set, and is dropped if the session is gone. A plain put there lost visits whenever
+ * one worker's end-of-request save landed after the next request's save on the other worker.
  */
 final class SharedSessionDataStore extends AbstractSessionDataStore {
 
     static final String PREFIX = "jetty-session:";
     /** How long a session's value outlives its expiry. */
     static final Duration LINGER = Duration.ofHours(1);
+    /** Compare-and-set rounds for a save of the access time only; losing them all means others wrote. */
+    private static final int TOUCH_ATTEMPTS = 8;
 
     private final SharedState state;
 
@@ -53,16 +60,70 @@ final class SharedSessionDataStore extends AbstractSessionDataStore {
                     : new StateUnavailableException("the session store failed: " + failure.getMessage(), failure));
             throw failure;
         }
-        return value.isEmpty() ? null : SessionCodec.decode(value.get());
+        if (value.isEmpty()) {
+            return null;
+        }
+        SessionData data = SessionCodec.decode(value.get());
+        // Saved before, by someone: this tells doStore that a save without changed attributes
+        // is a touch of a stored session, not the first save of a new one.
+        data.setLastSaved(Math.max(1, data.getAccessed()));
+        return data;
     }
 
     @Override
     public void doStore(String id, SessionData data, long lastSaveTime) throws Exception {
-        byte[] value = SessionCodec.encode(data);
+        if (!data.isDirty() && lastSaveTime > 0) {
+            touch(id, data);
+            return;
+        }
+        state.put(key(id), checkedSize(id, SessionCodec.encode(data)), timeToLive(data, System.currentTimeMillis()));
+    }
+
+    /**
+     * Saves {@code data}'s times into the stored session, keeping the stored attributes: the
+     * times of whichever of the two was accessed last win.
+     */
+    private void touch(String id, SessionData data) throws Exception {
+        String key = key(id);
+        for (int attempt = 0; attempt < TOUCH_ATTEMPTS; attempt++) {
+            Optional<byte[]> current = state.get(key);
+            if (current.isEmpty()) {
+                return; // invalidated or expired meanwhile: a touch does not bring it back
+            }
+            SessionData stored = SessionCodec.decode(current.get());
+            if (!later(data, stored)) {
+                return;
+            }
+            stored.setAccessed(data.getAccessed());
+            stored.setLastAccessed(data.getLastAccessed());
+            stored.setMaxInactiveMs(data.getMaxInactiveMs());
+            stored.setExpiry(data.getExpiry());
+            byte[] update = checkedSize(id, SessionCodec.encode(stored));
+            if (state.compareAndSet(key, current.get(), update, timeToLive(stored, System.currentTimeMillis()))) {
+                return;
+            }
+        }
+        // Others saved this session in every round, each with times at least as late as ours.
+    }
+
+    /**
+     * Whether {@code data} has times worth saving over {@code stored}'s: it was accessed later, or
+     * it is the same access and the request's end moved the expiry by a second or more (a long
+     * request; the few milliseconds of a short one are not worth a write).
+     */
+    static boolean later(SessionData data, SessionData stored) {
+        if (data.getAccessed() != stored.getAccessed()) {
+            return data.getAccessed() > stored.getAccessed();
+        }
+        return data.getMaxInactiveMs() != stored.getMaxInactiveMs()
+                || data.getExpiry() - stored.getExpiry() >= 1000;
+    }
+
+    private static byte[] checkedSize(String id, byte[] value) {
         if (value.length > StateLimits.MAX_VALUE_BYTES) {
             throw new SessionTooLargeException(id, value.length);
         }
-        state.put(key(id), value, timeToLive(data, System.currentTimeMillis()));
+        return value;
     }
 
     /** Null (no expiry) for a session that never expires; else its time left, and the linger. */
