@@ -27,11 +27,16 @@ final class SettingsCommandLine {
 
     static CommandLine build(String name, String description) {
         CommandSpec spec = CommandSpec.create().name("herd " + name);
-        spec.usageMessage().description(description);
+        spec.usageMessage().description(description)
+                // picocli's own synopsis would list every flag of every section, twice over.
+                .customSynopsis("herd " + name + " [OPTION]... [APP]");
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help.").build());
         for (Section section : Section.values()) {
+            // The groups only head the sections of --help. "0..*": a flag given twice would
+            // otherwise make picocli look for a second match of its whole group and fail with
+            // the group's usage in one long line.
             ArgGroupSpec.Builder group = ArgGroupSpec.builder().heading("%n" + section.title() + ":%n")
-                    .exclusive(false).multiplicity("0..1");
+                    .exclusive(false).multiplicity("0..*");
             boolean any = false;
             for (Setting<?> setting : Settings.all()) {
                 if (setting.section() != section) {
@@ -50,10 +55,16 @@ final class SettingsCommandLine {
         }
         CommandLine commandLine = new CommandLine(spec);
         commandLine.setUnmatchedArgumentsAllowed(false);
+        // A flag given twice takes its last value, as argparse, click and OptionParser do
+        // (Gunicorn, Uvicorn, Puma): a script may add an override to a command line it was given.
+        commandLine.setOverwrittenOptionsAllowed(true);
         return commandLine;
     }
 
-    /** Each setting given on the command line, with its raw values in order. */
+    /**
+     * Each setting given on the command line, with its raw values in order: every value of a
+     * repeatable flag, the last of any other.
+     */
     static Map<Setting<?>, List<String>> values(CommandLine.ParseResult parsed) {
         Map<Setting<?>, List<String>> values = new LinkedHashMap<>();
         for (Setting<?> setting : Settings.all()) {
@@ -62,7 +73,8 @@ final class SettingsCommandLine {
                     : !parsed.hasMatchedOption(setting.flag()) ? List.of()
                     : setting.type() == ValueType.BOOL
                     ? List.of(String.valueOf(parsed.matchedOption(setting.flag()).<Boolean>getValue()))
-                    : parsed.matchedOption(setting.flag()).stringValues();
+                    : setting.repeatable() ? parsed.matchedOption(setting.flag()).stringValues()
+                    : List.of(parsed.matchedOption(setting.flag()).stringValues().getLast());
             if (!raw.isEmpty()) {
                 values.put(setting, raw);
             }

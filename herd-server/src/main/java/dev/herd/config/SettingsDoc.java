@@ -22,7 +22,9 @@ public final class SettingsDoc {
                 .append("(`herd.toml`, or the file named by `-c/--config`), or as an environment variable.\n")
                 .append("Precedence: defaults < file < environment < command line. `herd print-config` shows each\n")
                 .append("resolved value and where it came from; `herd check-config` validates without serving.\n")
-                .append("`WEB_CONCURRENCY` sets the default worker count when `HERD_WORKERS` is not set.\n\n")
+                .append("`WEB_CONCURRENCY` sets the default worker count when `HERD_WORKERS` is not set.\n")
+                .append("A flag given twice takes its last value (`-w 2 -w 4` is 4 workers), as in Gunicorn,\n")
+                .append("Uvicorn and Puma; a repeatable flag (`--bind`, `--static`, ...) keeps every value.\n\n")
                 .append("In the file, keys are written as below (`worker-class`, or `worker_class`); repeatable\n")
                 .append("settings take an array, e.g. `bind = [\"127.0.0.1:8000\", \"unix:/run/herd.sock\"]`.\n");
         for (Section section : Section.values()) {
