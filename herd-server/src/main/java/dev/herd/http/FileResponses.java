@@ -4,6 +4,7 @@ import dev.herd.api.Response;
 import dev.herd.http.files.ByteRange;
 import dev.herd.http.files.FileAnswer;
 import dev.herd.http.files.FileInfo;
+import dev.herd.http.files.StaticFolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -64,6 +66,29 @@ final class FileResponses {
             answer = new FileAnswer(response.status(), whole.headers(), whole.body(), !exchange.head());
         }
         send(exchange, response, file, answer);
+    }
+
+    /** Answers {@code exchange} from a {@code --static} folder when its path is under one; false when not. */
+    boolean serveStatic(HttpExchange exchange, List<StaticFolder> folders) {
+        String path = exchange.request.path();
+        for (StaticFolder folder : folders) {
+            switch (folder.resolve(path)) {
+                case StaticFolder.NotMine notMine -> {
+                    continue;
+                }
+                case StaticFolder.Found(FileInfo file) -> {
+                    exchange.keepOpen = connection.keepOpen(exchange, false);
+                    writeStatic(exchange, file);
+                }
+                case StaticFolder.Redirect(String location) -> connection.write(exchange, Response.status(301)
+                        .header("location", location).header("content-type", "text/plain; charset=utf-8")
+                        .body("Moved Permanently\n").build(), false);
+                case StaticFolder.NotFound notFound -> connection.write(exchange, Response.text(404, "Not Found\n"),
+                        false);
+            }
+            return true;
+        }
+        return false;
     }
 
     /** A file of a {@code --static} folder, answered without the app. */

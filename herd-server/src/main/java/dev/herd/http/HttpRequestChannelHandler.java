@@ -3,37 +3,24 @@ package dev.herd.http;
 import dev.herd.metrics.HttpMetrics;
 import dev.herd.api.Request;
 import dev.herd.api.Response;
-import dev.herd.api.ResponseBody;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.unix.DomainSocketChannel;
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.AsciiString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.nio.file.Path;
 import java.util.List;
-import dev.herd.http.files.FileInfo;
 import dev.herd.http.files.StaticFolder;
 import dev.herd.http.ws.WebSocketConnection;
 import dev.herd.http.ws.WebSocketSettings;
@@ -63,28 +50,19 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpRequestChannelHandler.class);
     /** How long a refused client may go on sending (and being ignored) before its connection is closed. */
     private static final Duration LINGER = Duration.ofSeconds(2);
-    /**
-     * Most requests read ahead of the one being answered. A client that pipelines and never
-     * reads its answers would otherwise have herd read its requests into memory for as long as
-     * it sends them; past this the socket is not read until the answers move again, and the
-     * kernel pushes back on the client.
-     */
-    static final int MAX_PIPELINED = 16;
 
     private final RequestDispatcher dispatcher;
     private final ServerStats stats;
     private final HttpOptions.Timeouts timeouts;
-    private final ForwardedHeaders forwarded;
-    private final AccessLog accessLog;
-    private static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream; charset=utf-8");
-
-    /** Complete requests ({@link FullHttpRequest}) and requests whose body still arrives ({@link StreamedHttpRequest}). */
-    private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>(2);
+    private final ConnectionOrigin origins;
+    private final ExchangeLog exchangeLog;
+    private final PipelinedRequests pending = new PipelinedRequests();
     private final ConnectionTimer idleTimer = new ConnectionTimer();
     private final ConnectionTimer readTimer = new ConnectionTimer();
     /** Runs while the client does not take what the connection has to send (--write-timeout). */
     private WriteStallWatch writeStall;
     private final FileResponses files;
+    private final ResponseWriter responses;
     private final List<StaticFolder> staticFolders;
     private final WebSocketUpgrades webSockets;
     /** The request in the app or being answered; null when idle. */
@@ -96,13 +74,8 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     private boolean busy;
     /** A request was refused: its answer is out, our side is shut, and all input is dropped. */
     private boolean lingering;
-    /** {@link #MAX_PIPELINED} requests wait: the socket is not read until one is taken. */
-    private boolean pipelineFull;
     /** The client shut its side (half-close, or gone): what it sent is answered, then the connection closes. */
     private boolean inputClosed;
-    /** The peer as the client, and whether it may say otherwise: fixed for the connection, so worked out once. */
-    private ForwardedHeaders.Origin directOrigin;
-    private boolean peerTrusted;
     // The timers' tasks, made once: a keep-alive connection arms its timers on every request.
     private Runnable closeIfIdle;
     private Runnable readTimedOut;
@@ -115,9 +88,10 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         this.dispatcher = dispatcher;
         this.stats = stats;
         this.timeouts = timeouts;
-        this.forwarded = forwarded;
-        this.accessLog = accessLog;
+        this.origins = new ConnectionOrigin(forwarded);
+        this.exchangeLog = new ExchangeLog(stats.metrics, accessLog);
         this.files = new FileResponses(this);
+        this.responses = new ResponseWriter(files, stats);
     }
 
     @Override
@@ -141,10 +115,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         idleTimer.cancel();
         readTimer.cancel();
         writeStall.cancel();
-        HttpRequest request;
-        while ((request = pending.poll()) != null) {
-            release(request);
-        }
+        pending.dropAll();
         if (current != null) {
             current.clientGone();
         }
@@ -159,17 +130,13 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         }
         HttpRequest request = (HttpRequest) msg;
         if (lingering) {
-            release(request);
+            PipelinedRequests.release(request);
             return;
         }
         reading = false;
         readTimer.cancel();
         idleTimer.cancel();
-        pending.add(request);
-        if (pending.size() >= MAX_PIPELINED && !pipelineFull) {
-            pipelineFull = true;
-            holdRequests(ctx, true);
-        }
+        pending.add(ctx, request);
         if (!busy) {
             serveNext(ctx, now(ctx));
         }
@@ -244,19 +211,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        for (HttpRequest waiting : pending) {
-            if (waiting instanceof StreamedHttpRequest streamed && streamed.body() == refused.body()) {
-                streamed.setDecoderResult(DecoderResult.failure(refused.why()));
-            }
-        }
-    }
-
-    private static void release(HttpRequest request) {
-        if (request instanceof FullHttpRequest full) {
-            full.release();
-        } else if (request instanceof StreamedHttpRequest streamed) {
-            streamed.body().discard();
-        }
+        pending.refuseBody(refused.body(), refused.why());
     }
 
     @Override
@@ -310,7 +265,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         reading = false;
-        pending.add(new UnreadableHttpRequest(new HttpRejection(HttpResponseStatus.REQUEST_TIMEOUT,
+        pending.add(ctx, new UnreadableHttpRequest(new HttpRejection(HttpResponseStatus.REQUEST_TIMEOUT,
                 "request not complete within " + timeouts.read().toMillis() + " ms")));
         if (!busy) {
             serveNext(ctx, now(ctx));
@@ -323,11 +278,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
      * @param nowNanos the loop's clock now ({@link #now}), read once per event: each read showed in the profile
      */
     private void serveNext(ChannelHandlerContext ctx, long nowNanos) {
-        HttpRequest request = pending.poll();
-        if (pipelineFull && pending.size() < MAX_PIPELINED) {
-            pipelineFull = false; // room again: decode what was read, and read on
-            holdRequests(ctx, false);
-        }
+        HttpRequest request = pending.poll(ctx);
         if (request == null) {
             if (idle()) {
                 idleTimer.arm(ctx, nowNanos, idleLimit(timeouts.keepAlive()), closeIfIdle);
@@ -348,7 +299,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(ChannelHandlerContext ctx, HttpRequest nettyRequest, long startNanos) {
-        ForwardedHeaders.Origin origin = origin(ctx.channel(), nettyRequest.headers());
+        ForwardedHeaders.Origin origin = origins.of(ctx.channel(), nettyRequest.headers());
         StreamedRequestBody streamedBody = nettyRequest instanceof StreamedHttpRequest streamed ? streamed.body() : null;
         Request request;
         try {
@@ -361,32 +312,13 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         HttpExchange exchange = new HttpExchange(this, ctx, nettyRequest, request, origin.remoteAddress(), startNanos,
                 streamedBody);
         current = exchange;
-        if (streamedBody != null && HttpUtil.is100ContinueExpected(nettyRequest)) {
-            // The client sends its body only once invited: invite it when the app first reads, and
-            // not at all when the app answers without reading (the body is then never sent).
-            streamedBody.onFirstDemand(() -> {
-                if (exchange.nettyResponse == null && ctx.channel().isActive()) {
-                    ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                            Unpooled.EMPTY_BUFFER));
-                }
-            });
-        }
         if (streamedBody != null) {
-            // A client that stops sending the body the app waits for gets 408, as one that stops
-            // mid-header does: under sync it would otherwise hold the worker's only thread for ever.
-            streamedBody.watchForStall(timeouts.read(), () -> {
-                HttpRejection why = new HttpRejection(HttpResponseStatus.REQUEST_TIMEOUT,
-                        "no request body bytes for " + timeouts.read().toMillis() + " ms");
-                log.info("a client from {} stopped sending the body of {} (--read-timeout)", origin.remoteAddress(),
-                        request);
-                // The 408 claims the exchange first: failing the body first would let the app's
-                // thread, woken by the failed read, claim it with a 500 the closing connection drops.
-                bodyRefused(ctx, new HttpBodyRouter.BodyRefused(streamedBody, why));
-                streamedBody.fail(why);
-            });
+            StreamedBodyGuards.inviteOnFirstRead(ctx, exchange, streamedBody);
+            StreamedBodyGuards.refuseWhenStalled(exchange, streamedBody, timeouts.read(),
+                    refused -> bodyRefused(ctx, refused));
         }
         stats.inFlight.incrementAndGet();
-        if (!staticFolders.isEmpty() && serveStatic(exchange)) {
+        if (!staticFolders.isEmpty() && files.serveStatic(exchange, staticFolders)) {
             return;
         }
         if (!exchange.enqueue(stats.queue)) {
@@ -400,37 +332,6 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Answers {@code exchange} from a {@code --static} folder when its path is under one; false when not. */
-    private boolean serveStatic(HttpExchange exchange) {
-        String path = exchange.request.path();
-        for (StaticFolder folder : staticFolders) {
-            switch (folder.resolve(path)) {
-                case StaticFolder.NotMine notMine -> {
-                    continue;
-                }
-                case StaticFolder.Found(FileInfo file) -> {
-                    exchange.keepOpen = keepOpen(exchange, false);
-                    files.writeStatic(exchange, file);
-                }
-                case StaticFolder.Redirect(String location) -> write(exchange, Response.status(301)
-                        .header("location", location).header("content-type", "text/plain; charset=utf-8")
-                        .body("Moved Permanently\n").build(), false);
-                case StaticFolder.NotFound notFound -> write(exchange, Response.text(404, "Not Found\n"), false);
-            }
-            return true;
-        }
-        return false;
-    }
-
-    private ForwardedHeaders.Origin origin(Channel channel, HttpHeaders headers) {
-        if (directOrigin == null) {
-            InetSocketAddress peer = channel.remoteAddress() instanceof InetSocketAddress address ? address : null;
-            directOrigin = ForwardedHeaders.direct(peer);
-            peerTrusted = forwarded.trustsPeer(peer, channel instanceof DomainSocketChannel);
-        }
-        return forwarded.resolveFrom(directOrigin, peerTrusted, headers);
-    }
-
     /** Answers a request that never reaches the app, and closes: the byte stream cannot be trusted. */
     private void refuse(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status, String why,
                         long startNanos) {
@@ -438,8 +339,8 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         HttpRequest logged = request instanceof UnreadableHttpRequest ? null : request;
         boolean head = request instanceof UnreadableHttpRequest unreadable ? unreadable.head()
                 : HttpMethod.HEAD.equals(request.method());
-        InetSocketAddress client = origin(ctx.channel(), request.headers()).remoteAddress();
-        release(request);
+        InetSocketAddress client = origins.of(ctx.channel(), request.headers()).remoteAddress();
+        PipelinedRequests.release(request);
         FullHttpResponse response = HttpResponses.refusal(status, head);
         long bodyBytes = response.content().readableBytes();
         ctx.writeAndFlush(response).addListener(future -> {
@@ -475,23 +376,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     void write(HttpExchange exchange, Response response, boolean forceClose) {
         exchange.cancelTimeout();
         exchange.keepOpen = keepOpen(exchange, forceClose);
-        if (response.body() instanceof ResponseBody.File(Path path)) {
-            files.write(exchange, response, path);
-            return;
-        }
-        FullHttpResponse full;
-        try {
-            full = HttpResponses.fromApp(response, exchange.version(), exchange.head(), exchange.keepOpen);
-        } catch (IllegalArgumentException invalid) {
-            // A header that would split the response or break the framing: the client gets none of it.
-            log.error("the app's response to {} is not valid HTTP ({}); answered 500 instead", exchange.request,
-                    invalid.getMessage());
-            full = HttpResponses.fromApp(Response.text(500, "Internal Server Error\n"), exchange.version(),
-                    exchange.head(), exchange.keepOpen);
-        }
-        exchange.nettyResponse = full;
-        exchange.bodyBytes = full.content().readableBytes();
-        exchange.ctx.writeAndFlush(full).addListener(exchange);
+        responses.write(exchange, response);
     }
 
     /** Writes the header of a streamed response; the body follows through {@code body}. Event loop only. */
@@ -500,28 +385,11 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         // Without a length, an HTTP/1.0 body ends with the connection.
         exchange.keepOpen = keepOpen(exchange, !body.chunked() && HttpResponses.declaredLength(response) < 0
                 && !exchange.head());
-        exchange.eventStream = events;
-        HttpResponse head = HttpResponses.streamHead(response, exchange.version(), exchange.head(),
-                exchange.keepOpen, body.chunked(), events ? EVENT_STREAM : null);
-        if (events && !head.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
-            head.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
-        }
-        exchange.nettyResponse = head;
-        exchange.output = body;
-        body.owner(exchange);
-        stats.streams.incrementAndGet();
-        exchange.ctx.writeAndFlush(head).addListener(written -> {
-            if (!written.isSuccess()) {
-                body.cut("the client went away");
-            }
-        });
-        if (events && stats.draining) {
-            body.end();
-        }
+        responses.writeStreamHead(exchange, response, body, events);
     }
 
     /** Whether the connection stays open after the response of {@code exchange}. */
-    private boolean keepOpen(HttpExchange exchange, boolean forceClose) {
+    boolean keepOpen(HttpExchange exchange, boolean forceClose) {
         StreamedRequestBody body = exchange.streamedBody;
         return HttpUtil.isKeepAlive(exchange.nettyRequest) && !forceClose && !stats.draining
                 && !timeouts.keepAlive().isZero() && !(inputClosed && pending.isEmpty())
@@ -561,13 +429,6 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static void holdRequests(ChannelHandlerContext ctx, boolean on) {
-        StrictHttpRequestDecoder decoder = ctx.pipeline().get(StrictHttpRequestDecoder.class);
-        if (decoder != null) {
-            decoder.hold(ctx.pipeline().context(decoder), on);
-        }
-    }
-
     /** Requests read and waiting behind the one being served (for tests). */
     int pendingRequests() {
         return pending.size();
@@ -591,10 +452,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
         idleTimer.cancel();
         readTimer.cancel();
         writeStall.cancel();
-        HttpRequest request;
-        while ((request = pending.poll()) != null) {
-            release(request);
-        }
+        pending.dropAll();
         if (exchange.streamedBody != null) {
             exchange.streamedBody.discard();
         }
@@ -629,28 +487,7 @@ final class HttpRequestChannelHandler extends ChannelInboundHandlerAdapter {
     /** One request answered: counted in the metrics, and a line in the access log. */
     void answered(HttpRequest request, InetSocketAddress client, HttpResponse response, long bodyBytes,
                   long elapsedNanos, String route) {
-        stats.metrics.answered(request == null ? "_OTHER" : request.method().name(),
-                response == null ? 0 : response.status().code(), route, requestBodyBytes(request), bodyBytes,
-                elapsedNanos);
-        if (accessLog.enabled()) {
-            accessLog.log(new AccessLogEntry(request, client, response, bodyBytes, elapsedNanos));
-        }
-    }
-
-    /** As the request declared it: its Content-Length, none for a request without a body, -1 for a chunked one. */
-    private static long requestBodyBytes(HttpRequest request) {
-        if (request == null) {
-            return -1;
-        }
-        String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-        if (length != null) {
-            try {
-                return Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        }
-        return request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING) ? -1 : 0;
+        exchangeLog.answered(request, client, response, bodyBytes, elapsedNanos, route);
     }
 
     HttpMetrics metrics() {

@@ -62,7 +62,7 @@ final class StrictHttpRequestDecoder extends HttpRequestDecoder {
 
     /**
      * Stops taking new requests from the bytes already read, or takes them again. The handler
-     * holds when {@link HttpRequestChannelHandler#MAX_PIPELINED} requests wait for their answers;
+     * holds when {@link PipelinedRequests#MAX} requests wait for their answers;
      * held, the socket is not read either, so a client that pipelines without reading its answers
      * costs a bounded amount of memory. A request already begun is still decoded to its end.
      * Event loop only.

@@ -103,12 +103,12 @@ class HttpPipelineTest {
         c.channel.runPendingTasks();
         HttpRequestChannelHandler handler = c.channel.pipeline().get(HttpRequestChannelHandler.class);
         assertThat(c.requests).hasSize(1);
-        assertThat(handler.pendingRequests()).isEqualTo(HttpRequestChannelHandler.MAX_PIPELINED);
+        assertThat(handler.pendingRequests()).isEqualTo(PipelinedRequests.MAX);
         assertThat(c.channel.config().isAutoRead()).isFalse();
         StringBuilder answers = new StringBuilder();
         for (int i = 0; i < 40; i++) {
             assertThat(c.requests).hasSize(i + 1);
-            assertThat(handler.pendingRequests()).isLessThanOrEqualTo(HttpRequestChannelHandler.MAX_PIPELINED);
+            assertThat(handler.pendingRequests()).isLessThanOrEqualTo(PipelinedRequests.MAX);
             c.sinks.get(i).complete(Response.text("answer " + i));
             answers.append(c.output());
         }

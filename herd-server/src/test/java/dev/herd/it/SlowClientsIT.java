@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * their connections, ordinary clients are served as fast as without them (p99 within 2x), no
  * worker is taken for hung and replaced, and the workers' memory stays bounded: a slow request
  * is a few hundred bytes of decoder state, and a connection whose client reads nothing is read
- * only {@code MAX_PIPELINED} requests ahead, after which the kernel pushes back on it.
+ * only {@code PipelinedRequests.MAX} requests ahead, after which the kernel pushes back on it.
  */
 class SlowClientsIT {
 
