@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * A WebSocket client on a plain socket, writing and reading frames byte for byte: what
- * WebSocketIT needs to send frames no library would (unmasked, reserved bits, bad close codes)
+ * WebSocketProtocolIT needs to send frames no library would (unmasked, reserved bits, bad close codes)
  * and to see exactly what the server answers.
  */
 final class RawWebSocket implements AutoCloseable {
