@@ -9,12 +9,10 @@ import dev.herd.http.WriteGate;
 import dev.herd.http.WriteStallWatch;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -30,13 +28,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -54,8 +49,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WebSocketConnection extends ChannelInboundHandlerAdapter implements WebSocket {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
-    /** How long a close frame waits for the client's answer before the connection is dropped. */
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final Channel channel;
     private final EventLoop loop;
@@ -74,14 +67,11 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
     private volatile boolean open = true;
     // Event loop only.
     private ChannelHandlerContext ctx;
-    private boolean closeSent;
     /** The connection has closed and everything waiting on it was told. */
     private boolean over;
-    private WebSocketClose received;
-    private WebSocketClose sent;
+    private final ClosingHandshake closing = new ClosingHandshake();
     private final MessageAssembler assembler;
     private final Liveness liveness;
-    private ScheduledFuture<?> closeTimer;
     private final WriteGate gate;
     private final WriteStallWatch writeStall;
 
@@ -142,7 +132,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
             liveness.heard();
             switch (frame) {
                 case PingWebSocketFrame ping -> {
-                    if (!closeSent) {
+                    if (!closing.closeSent()) {
                         ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
                     }
                 }
@@ -160,8 +150,8 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
     }
 
     private void message(WebSocketFrame frame) {
-        if (received != null || closeSent) {
-            return; // closing: what still comes is dropped
+        if (closing.closing()) {
+            return; // what still comes is dropped
         }
         WebSocketMessage whole;
         try {
@@ -182,21 +172,8 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
     }
 
     private void closeReceived(CloseWebSocketFrame frame) {
-        if (received != null) {
-            return;
-        }
-        int code = frame.statusCode();
-        received = new WebSocketClose(code < 0 ? WebSocketClose.NO_STATUS : code, frame.reasonText());
         open = false;
-        if (closeSent) {
-            // Our close answered: the server closes the TCP connection first (RFC 6455, 7.1.1).
-            ctx.close();
-            return;
-        }
-        closeSent = true;
-        sent = received;
-        CloseWebSocketFrame echo = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
-        ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+        closing.received(ctx, frame);
     }
 
     @Override
@@ -221,29 +198,10 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         }
     }
 
-    /**
-     * Fails the connection (RFC 6455, 7.1.7): a close frame with {@code code}, then our side is
-     * shut; the connection closes when the client closes its side, or after {@link #CLOSE_WAIT}.
-     * Closing at once with the client's unread bytes in the socket would make the kernel answer
-     * with a reset, which can destroy the close frame before the client reads it.
-     */
+    /** Fails the connection with {@code code} ({@link ClosingHandshake#fail}). */
     private void fail(int code, String reason) {
         open = false;
-        if (closeSent || !channel.isActive()) {
-            ctx.close();
-            return;
-        }
-        closeSent = true;
-        sent = new WebSocketClose(code, reason);
-        ctx.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(written -> {
-            if (channel instanceof DuplexChannel duplex && written.isSuccess()) {
-                duplex.shutdownOutput();
-            } else {
-                ctx.close();
-            }
-        });
-        cancel(closeTimer);
-        closeTimer = loop.schedule(() -> ctx.close(), CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        closing.fail(ctx, code, reason);
     }
 
     @Override
@@ -281,10 +239,9 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         over = true;
         open = false;
         liveness.stop();
-        cancel(closeTimer);
+        closing.ended();
         writeStall.cancel();
-        WebSocketClose status = received != null ? received
-                : sent != null ? sent : new WebSocketClose(WebSocketClose.ABNORMAL, "");
+        WebSocketClose status = closing.status();
         inbox.end();
         gate.failAll("the WebSocket has closed (" + status.code() + ")");
         if (listener != null) {
@@ -301,7 +258,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
     }
 
     private void ping() {
-        if (!closeSent && channel.isActive()) {
+        if (!closing.closeSent() && channel.isActive()) {
             ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.copyLong(System.nanoTime())));
         }
     }
@@ -310,12 +267,6 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         log.debug("WebSocket from {}: nothing heard for {} s (--ws-idle-timeout)", channel.remoteAddress(),
                 settings.idleTimeout().toSeconds());
         startClose(WebSocketClose.GOING_AWAY, "idle timeout");
-    }
-
-    private static void cancel(ScheduledFuture<?> task) {
-        if (task != null) {
-            task.cancel(false);
-        }
     }
 
     // ---- frames out ----
@@ -328,7 +279,7 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
     }
 
     private void write(WebSocketMessage message, CompletableFuture<Void> stage) {
-        if (closeSent || !channel.isActive()) {
+        if (closing.closeSent() || !channel.isActive()) {
             stage.completeExceptionally(new IOException("the WebSocket is closing or closed"));
             return;
         }
@@ -405,17 +356,12 @@ public final class WebSocketConnection extends ChannelInboundHandlerAdapter impl
         return closed;
     }
 
-    /** Sends a close frame, once; the connection ends on the answer or after {@link #CLOSE_WAIT}. Loop only. */
+    /** Sends a close frame, once ({@link ClosingHandshake#start}). Loop only. */
     private void startClose(int code, String reason) {
         open = false;
-        if (closeSent || !channel.isActive()) {
-            return;
+        if (closing.start(ctx, code, reason)) {
+            assembler.reset();
         }
-        closeSent = true;
-        sent = new WebSocketClose(code, reason);
-        assembler.reset();
-        ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
-        closeTimer = loop.schedule(() -> ctx.close(), CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The app's listener threw, or its stage failed. Loop only. */
