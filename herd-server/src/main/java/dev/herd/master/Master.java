@@ -10,7 +10,6 @@ import dev.herd.config.ConfigResolver;
 import dev.herd.config.Settings;
 import dev.herd.ipc.ControlConnection;
 import dev.herd.ipc.Message;
-import dev.herd.logging.HerdLogging;
 import dev.herd.state.local.StateFileException;
 import dev.herd.state.local.StateServer;
 import dev.herd.systemd.InheritedSocket;
@@ -26,7 +25,6 @@ import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The supervising process: binds the listeners, spawns the workers, and from then on runs one
@@ -61,9 +59,10 @@ public final class Master {
     private String appChanged;
     private int bootFailuresInARow;
     private long stopDeadlineNanos;
-    /** The loop, sockets, store and files the master holds open; its balancer is reached with {@link #balance}. */
+    /** The loop, sockets, store and files the master holds open; its balancer is reached through {@link WorkerControl#balance}. */
     private final MasterServers servers = new MasterServers();
     private final MasterMetrics metrics = new MasterMetrics();
+    private final WorkerControl control = new WorkerControl(workers, servers, metrics, events);
     /** systemd's notify protocol; silent when herd was not started by a service manager. */
     private final ServiceNotifier notifier = ServiceNotifier.fromEnvironment(System.getenv(), pid);
     /** Until then the first generation may boot (for the service manager's start timeout). */
@@ -166,7 +165,7 @@ public final class Master {
     private void stopTimedOutWorkers() {
         for (Watchdog.Verdict verdict : Watchdog.overdue(workers, System.nanoTime())) {
             verdict.worker().endCause("timeout");
-            kill(verdict.worker(), verdict.killAtNanos());
+            control.kill(verdict.worker(), verdict.killAtNanos());
         }
     }
 
@@ -192,7 +191,7 @@ public final class Master {
         config = reload.config();
         for (WorkerHandle worker : workers.matching(w -> w.generation() < generation)) {
             worker.endCause("reload");
-            stopWorker(worker);
+            control.stop(worker);
         }
         metrics.reloaded(generation, System.nanoTime() - reload.startedNanos());
         reload.done(old);
@@ -250,7 +249,7 @@ public final class Master {
                 case HUP -> reload(null);
                 case TTIN -> scale(targetWorkers + 1);
                 case TTOU -> scale(targetWorkers - 1);
-                case USR1 -> reopenLogs();
+                case USR1 -> control.reopenLogs();
             }
         } catch (ControlCommands.Refused e) {
             log.warn("{}: {}", signal, e.getMessage());
@@ -260,8 +259,9 @@ public final class Master {
     private void onMessage(ControlConnection connection, Message message) {
         long now = System.nanoTime();
         switch (message) {
-            case Message.Hello(long workerPid, int index, int workerGeneration) -> welcome(connection, workerPid);
-            case Message.AwaitingListeners() -> workers.byConnection(connection).ifPresent(w -> sendListeners(w));
+            case Message.Hello(long workerPid, int index, int workerGeneration) ->
+                    control.welcome(connection, workerPid);
+            case Message.AwaitingListeners() -> workers.byConnection(connection).ifPresent(control::sendListeners);
             case Message.Ready(long bootMillis) ->
                     workers.byConnection(connection).ifPresent(w -> ready(w, bootMillis));
             case Message.Heartbeat(long requests, int inFlight, int connections, int streams, int webSockets) ->
@@ -277,28 +277,6 @@ public final class Master {
         }
     }
 
-    private void sendListeners(WorkerHandle worker) {
-        try {
-            worker.connection().sendDescriptors(servers.listeners().fdsFor(worker.index()));
-        } catch (IOException e) {
-            log.error("cannot make the listening sockets of slot {}: {}; {} cannot serve", worker.index(),
-                    e.getMessage(), worker);
-            kill(worker, System.nanoTime());
-        }
-    }
-
-    private void welcome(ControlConnection connection, long workerPid) {
-        WorkerHandle worker = workers.byPid(workerPid).orElse(null);
-        if (worker == null) {
-            log.warn("a process that is not one of this master's workers connected (pid {}); closing", workerPid);
-            connection.close();
-            return;
-        }
-        worker.attach(connection);
-        connection.send(new Message.Welcome(worker.config().toText(),
-                servers.listeners().addresses().stream().map(BindAddress::toString).toList()));
-    }
-
     private void ready(WorkerHandle worker, long bootMillis) {
         worker.ready(System.nanoTime());
         metrics.booted(worker, System.nanoTime() - worker.spawnedNanos());
@@ -307,12 +285,12 @@ public final class Master {
         log.info("{} ready (generation {}, boot {} ms, {} ms after spawn)", worker, worker.generation(), bootMillis,
                 (System.nanoTime() - worker.spawnedNanos()) / 1_000_000);
         if (state == State.STOPPING || worker.index() > targetWorkers) {
-            stopWorker(worker);
+            control.stop(worker);
             return;
         }
         for (WorkerHandle predecessor : workers.matching(w -> w.state() == WorkerHandle.State.RETIRING
                 && w.index() == worker.index() && w.generation() == worker.generation())) {
-            stopWorker(predecessor);
+            control.stop(predecessor);
         }
     }
 
@@ -342,12 +320,12 @@ public final class Master {
             worker.endCause("signal");
         }
         worker.stopping();
-        balance(b -> b.retire(worker.pid()));
+        control.balance(b -> b.retire(worker.pid()));
     }
 
     private void reapWorker(WorkerHandle worker, int status) {
         workers.remove(worker);
-        balance(b -> b.forget(worker.pid()));
+        control.balance(b -> b.forget(worker.pid()));
         String cause = restartCause(worker, status);
         metrics.exited(worker, status, cause);
         String how = status > 128 ? status + " (killed by signal " + (status - 128) + ")" : Integer.toString(status);
@@ -418,7 +396,7 @@ public final class Master {
         Reload failed = reload;
         reload = null;
         for (WorkerHandle worker : workers.matching(w -> w.generation() == failed.generation())) {
-            abandon(worker);
+            control.abandon(worker);
         }
         failed.failed(generation, why);
         if (state != State.STOPPING && state != State.STOPPED) {
@@ -442,7 +420,7 @@ public final class Master {
         targetWorkers = wanted;
         for (WorkerHandle worker : workers.matching(w -> w.index() > wanted)) {
             worker.endCause("scale");
-            stopWorker(worker);
+            control.stop(worker);
         }
         log.info("scaled from {} to {} workers", before, wanted);
         return "workers: " + before + " -> " + wanted + "\n";
@@ -497,27 +475,9 @@ public final class Master {
         return state.equals("local") ? servers.stateServer().describe() : state.replaceFirst("//[^@/]*@", "//***@");
     }
 
-    private void reopenLogs() {
-        HerdLogging.reopen();
-        for (WorkerHandle worker : workers) {
-            if (worker.connection() != null) {
-                worker.connection().send(new Message.ReopenLogs());
-            }
-        }
-        log.info("log files reopened");
-    }
-
     private void spawnWorker(int index, int workerGeneration, Config workerConfig) {
         try {
-            servers.listeners().prepareSlot(index);
-            Process process = servers.launcher().spawn(workerConfig, index, workerGeneration,
-                    Math.max(targetWorkers, index));
-            WorkerHandle worker = new WorkerHandle(process, index, workerGeneration, workerConfig, System.nanoTime());
-            workers.add(worker);
-            balance(b -> b.expect(process.pid(), index));
-            process.onExit().thenAccept(p -> events.add(new MasterEvent.WorkerExited(worker, p.exitValue())));
-            log.info("spawned {} (generation {})", worker, workerGeneration);
-            metrics.spawned(worker);
+            control.spawn(index, workerGeneration, workerConfig, Math.max(targetWorkers, index));
         } catch (IOException e) {
             halt("cannot start a worker process: " + e.getMessage(), ExitCodes.BOOT_ERROR);
         }
@@ -535,36 +495,8 @@ public final class Master {
             abortReload("the server is stopping");
         }
         for (WorkerHandle worker : workers) {
-            stopWorker(worker);
+            control.stop(worker);
         }
-    }
-
-    /** Graceful stop of one worker: it drains, then exits; a booting one is simply killed. */
-    private void stopWorker(WorkerHandle worker) {
-        switch (worker.state()) {
-            case READY, RETIRING -> {
-                worker.stopping();
-                // Retired first, on the same I/O loop that sends Stop: no connection is handed
-                // to the worker after it was told to stop.
-                balance(b -> b.retire(worker.pid()));
-                worker.connection().send(new Message.Stop(worker.config().gracefulTimeout().toMillis()));
-            }
-            case BOOTING -> abandon(worker);
-            case STOPPING, KILLED -> { }
-        }
-    }
-
-    /** Marks the worker to be killed at {@code atNanos}; it gets no more connections. */
-    private void kill(WorkerHandle worker, long atNanos) {
-        worker.killAt(atNanos);
-        metrics.killed(worker, worker.endCause() == null ? "cannot serve" : worker.endCause());
-        balance(b -> b.retire(worker.pid()));
-    }
-
-    /** Gives up on a booting worker (killed on purpose: not a failed boot). */
-    private void abandon(WorkerHandle worker) {
-        worker.abandon(System.nanoTime());
-        balance(b -> b.retire(worker.pid()));
     }
 
     /** Stops now: kills every worker and ends the loop with {@code status}. */
@@ -596,13 +528,5 @@ public final class Master {
 
     private String listenAddresses() {
         return String.join(",", servers.listeners().addresses().stream().map(BindAddress::toString).toList());
-    }
-
-    /** Runs {@code action} on the balancer's loop, in order with everything the master sends; no-op under shared. */
-    private void balance(Consumer<Balancer> action) {
-        Balancer target = servers.balancer();
-        if (target != null) {
-            servers.loop().execute(() -> action.accept(target));
-        }
     }
 }
