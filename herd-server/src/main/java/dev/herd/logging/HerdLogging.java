@@ -37,9 +37,11 @@ public final class HerdLogging implements SLF4JServiceProvider {
         Level quiet = level.toInt() > Level.WARN.toInt() ? level : Level.WARN;
         // Lettuce warns every 5 s per connection while Redis is down; herd-redis says it once.
         Level silent = level.toInt() > Level.ERROR.toInt() ? level : Level.ERROR;
+        // Jetty's warnings about a client's malformed request, which herd's own HTTP logs at debug.
+        Level clientFaults = level.toInt() <= Level.DEBUG.toInt() ? level : Level.ERROR;
         ConcurrentMap<String, HerdLogger> byName = new ConcurrentHashMap<>();
-        loggers = name -> byName.computeIfAbsent(name,
-                n -> new HerdLogger(n, isRedisClient(n) ? silent : isEngine(n) ? quiet : level, output));
+        loggers = name -> byName.computeIfAbsent(name, n -> new HerdLogger(n,
+                isRedisClient(n) ? silent : isClientFaults(n) ? clientFaults : isEngine(n) ? quiet : level, output));
     }
 
     @Override
@@ -76,6 +78,16 @@ public final class HerdLogging implements SLF4JServiceProvider {
      */
     private static boolean isEngine(String name) {
         return name.startsWith("io.netty") || name.startsWith("org.eclipse.jetty");
+    }
+
+    /**
+     * Jetty's HTTP parser and its host-and-port parser warn about each malformed request they
+     * refuse with a 4xx ("Encountered multiple `Host` headers", "Bad IPv6 host"), quoting the
+     * client's bytes: any client could fill the log with them. The client got its 4xx; like
+     * herd's own refusals, they are logged at debug.
+     */
+    private static boolean isClientFaults(String name) {
+        return name.equals("org.eclipse.jetty.http.HttpParser") || name.equals("org.eclipse.jetty.util.HostPort");
     }
 
     private static boolean isRedisClient(String name) {

@@ -21,6 +21,12 @@ import java.time.ZoneOffset;
  * <p>System properties set before anything logs choose the destination ({@code herd.error.log}:
  * a file, appended to, or {@code -} for standard error) and name the process
  * ({@code herd.role}, {@code herd.pid}).
+ *
+ * <p>A message is one line whatever it holds: control characters in it (a line break, an
+ * escape sequence that would repaint a terminal) are written as {@code \n}, {@code \r} and
+ * {@code \u001b}, as Jetty's own appender does. Messages often quote what a client sent (a
+ * path, a header), and a client must not be able to forge log lines or take over the terminal
+ * of whoever reads them. A stack trace keeps its lines, with the same escapes inside them.
  */
 final class LogOutput {
 
@@ -49,12 +55,13 @@ final class LogOutput {
             line.append(' ');
         }
         line.append(" [").append(System.getProperty("herd.role", "herd")).append(' ')
-                .append(System.getProperty("herd.pid", Long.toString(ProcessHandle.current().pid()))).append("] ")
-                .append(message).append(System.lineSeparator());
+                .append(System.getProperty("herd.pid", Long.toString(ProcessHandle.current().pid()))).append("] ");
+        appendEscaped(line, message, false);
+        line.append(System.lineSeparator());
         if (thrown != null) {
             StringWriter trace = new StringWriter();
             thrown.printStackTrace(new PrintWriter(trace));
-            line.append(trace);
+            appendEscaped(line, trace.toString(), true);
         }
         byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
         synchronized (this) {
@@ -63,6 +70,26 @@ final class LogOutput {
                 out.flush();
             } catch (IOException e) {
                 // Nowhere left to say it; the log must never take the process down.
+            }
+        }
+    }
+
+    /**
+     * Appends {@code text} with its control characters (C0, DEL, C1) escaped; a tab stays.
+     *
+     * @param keepLines whether line breaks stay (a stack trace) or are escaped (a message)
+     */
+    static void appendEscaped(StringBuilder line, String text, boolean keepLines) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\t' || (keepLines && (c == '\n' || c == '\r')) || !Character.isISOControl(c)) {
+                line.append(c);
+            } else if (c == '\n') {
+                line.append("\\n");
+            } else if (c == '\r') {
+                line.append("\\r");
+            } else {
+                line.append("\\u").append(String.format("%04x", (int) c));
             }
         }
     }

@@ -74,6 +74,35 @@ class HerdLoggingTest {
     }
 
     @Test
+    void aMessageStaysOneLineAndCannotDriveATerminal() throws IOException {
+        Path file = dir.resolve("herd.log");
+        Logger log = backend("info", file).getLoggerFactory().getLogger("dev.herd.Some");
+        log.info("refused {}", "/a\r\n2026-01-01T00:00:00.000Z INFO  [master 1] forged\u001b[2J\u0007\u009b\u007f\tend");
+        log.error("failed", new IllegalStateException("bad\u001b[31m input\nsecond line"));
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines.getFirst()).endsWith(" INFO  [worker 3 4242] refused /a\\r\\n2026-01-01T00:00:00.000Z INFO  "
+                + "[master 1] forged\\u001b[2J\\u0007\\u009b\\u007f\tend");
+        // The stack trace keeps its lines; what is in them is escaped too.
+        assertThat(lines.get(2)).isEqualTo("java.lang.IllegalStateException: bad\\u001b[31m input");
+        assertThat(lines.get(3)).isEqualTo("second line");
+        assertThat(lines.get(4)).startsWith("\tat ");
+        assertThat(Files.readString(file)).doesNotContain("\u001b").doesNotContain("\r");
+    }
+
+    @Test
+    void jettysWarningsAboutMalformedRequestsAreDebugLines() throws IOException {
+        Path file = dir.resolve("herd.log");
+        HerdLogging backend = backend("info", file);
+        backend.getLoggerFactory().getLogger("org.eclipse.jetty.http.HttpParser").warn("Encountered multiple `Host`");
+        backend.getLoggerFactory().getLogger("org.eclipse.jetty.util.HostPort").warn("Bad IPv6 host");
+        backend.getLoggerFactory().getLogger("org.eclipse.jetty.server.Server").warn("a real problem");
+        assertThat(Files.readAllLines(file)).singleElement().asString().endsWith("a real problem");
+        Path debug = dir.resolve("debug.log");
+        backend("debug", debug).getLoggerFactory().getLogger("org.eclipse.jetty.util.HostPort").warn("Bad IPv6 host");
+        assertThat(Files.readString(debug)).contains("Bad IPv6 host");
+    }
+
+    @Test
     void reopenStartsANewFileAfterTheOldOneWasMoved() throws IOException {
         Path file = dir.resolve("herd.log");
         Logger log = backend("info", file).getLoggerFactory().getLogger("dev.herd.Some");

@@ -246,6 +246,26 @@ class ServletWorkersIT {
         }
     }
 
+    /**
+     * Jetty refuses these with 400 and used to warn with the client's bytes in the line (a client
+     * could fill the log, and its escape sequences reached the terminal of whoever read it).
+     */
+    @Test
+    void malformedRequestsGet400AndLeaveNoneOfTheirBytesInTheLog() throws Exception {
+        try (HerdProcess herd = HerdProcess.start(ServletApps.hello("-w", "1", "--access-log", "-"))) {
+            long worker = herd.workerPids().getFirst();
+            assertThat(exchange(herd.port(), "GET / HTTP/1.1\r\nHost: a\r\nHost: b-evil\r\n\r\n").status())
+                    .isEqualTo(400);
+            assertThat(exchange(herd.port(), "GET / HTTP/1.1\r\nHost: [::1-evil\u001b[2J\r\n\r\n").status())
+                    .isEqualTo(400);
+            assertThat(herd.get("/hello").body()).isEqualTo("Hello, World!");
+            // Written by the worker after whatever it logged for the two refusals.
+            herd.awaitLog(Pattern.compile("\"GET /hello HTTP/1\\.1\" 200"), Duration.ofSeconds(10));
+            assertThat(herd.log()).doesNotContain("evil").doesNotContain("\u001b").doesNotContain("WARN");
+            assertThat(herd.workerPids()).containsExactly(worker);
+        }
+    }
+
     @Test
     void maxRequestsRecyclesAServletWorkerAndStatusCountsItsRequests() throws Exception {
         try (HerdProcess herd = HerdProcess.start(ServletApps.hello("-w", "1", "--max-requests", "20",
