@@ -11,6 +11,14 @@ kill breaks at most the connections the killed worker holds, each with one reque
 reloads explain none),
 and the slope of the master's RSS and of the workers' mean RSS over the run after the first
 minute (least squares, KiB per minute), with their first and last values.
+
+RSS alone cannot tell a leak from a heap still growing to its working size, so every 60 s the
+master's live heap is measured too: a full GC (jcmd GC.run), then the used and the committed
+bytes of the heap (jcmd GC.heap_info), and the JIT's code cache (jcmd Compiler.codecache), each
+with its slope. The master's threads and open descriptors are read with its RSS; the report
+gives their medians over the second minute and over the last minute (a supervisor that leaks
+one per reload or per dead worker shows there first; single samples catch a reload or a
+replacement under way).
 """
 import argparse
 import os
@@ -48,6 +56,38 @@ def rss_kib(pid):
     except OSError:
         return None
     return None
+
+
+def jvm_memory_kib(pid):
+    """(live heap after a full GC, committed heap, code cache used), in KiB; None if jcmd failed."""
+    jcmd = os.path.join(os.environ["JAVA_HOME"], "bin", "jcmd")
+    try:
+        subprocess.run([jcmd, str(pid), "GC.run"], capture_output=True, timeout=30, check=True)
+        info = subprocess.run([jcmd, str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=30,
+                              check=True).stdout
+        code = subprocess.run([jcmd, str(pid), "Compiler.codecache"], capture_output=True, text=True, timeout=30,
+                              check=True).stdout
+    except (subprocess.SubprocessError, OSError):
+        return None
+    heap = re.findall(r"total (\d+)K, used (\d+)K", info)
+    cache = re.findall(r"used=(\d+)Kb", code)
+    if not heap or not cache:
+        return None
+    return sum(int(u) for _, u in heap), sum(int(t) for t, _ in heap), sum(int(c) for c in cache)
+
+
+def threads_and_fds(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            threads = next(int(line.split()[1]) for line in f if line.startswith("Threads:"))
+        return threads, len(os.listdir(f"/proc/{pid}/fd"))
+    except (OSError, StopIteration):
+        return None
+
+
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2] if values else 0
 
 
 def children(pid):
@@ -96,9 +136,9 @@ def main():
                                 "-s", script, f"http://127.0.0.1:{port}"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         start = time.monotonic()
-        master_samples, worker_samples = [], []
+        master_samples, worker_samples, heap_samples, counts = [], [], [], []
         kills = reloads = 0
-        next_kill, next_reload, next_sample = 30, 60, 0
+        next_kill, next_reload, next_sample, next_heap = 30, 60, 0, 30
         rng = random.Random(7)
         while wrk.poll() is None and time.monotonic() - start < a.seconds + 30:
             now = time.monotonic() - start
@@ -109,7 +149,15 @@ def main():
                     master_samples.append((now, m))
                 if ws:
                     worker_samples.append((now, sum(ws) / len(ws)))
+                c = threads_and_fds(herd.pid)
+                if c:
+                    counts.append((now, c))
                 next_sample += 5
+            if now >= next_heap:
+                jvm = jvm_memory_kib(herd.pid)
+                if jvm:
+                    heap_samples.append((now, jvm))
+                next_heap += 60
             if now >= next_kill and now < a.seconds - 5:
                 workers = children(herd.pid)
                 if workers:
@@ -144,6 +192,19 @@ def main():
     print(f"  requests served {served}; failed {errors + non2xx} (socket errors {errors}, non-2xx {non2xx}); "
           f"the kills explain at most {kills * per_worker}")
     print(f"  master RSS {ms[0][1] / 1024:.1f} -> {ms[-1][1] / 1024:.1f} MiB, slope {slope(ms):+.1f} KiB/min")
+    if heap_samples:
+        hs = after(heap_samples)
+        for i, what in enumerate(["live heap after a full GC", "committed heap", "code cache"]):
+            series = [(t, v[i]) for t, v in hs]
+            print(f"  master {what} {series[0][1] / 1024:.1f} -> {series[-1][1] / 1024:.1f} MiB, "
+                  f"slope {slope(series):+.1f} KiB/min ({len(series)} samples, one a minute)")
+    if counts:
+        end = counts[-1][0]
+        second = [c for t, c in counts if 60 <= t < 120] or [c for _, c in counts]
+        last = [c for t, c in counts if t >= end - 60]
+        print(f"  master threads {median(c[0] for c in second)} -> {median(c[0] for c in last)}, "
+              f"open descriptors {median(c[1] for c in second)} -> {median(c[1] for c in last)} "
+              f"(medians of the second and of the last minute)")
     print(f"  workers' mean RSS {ws[0][1] / 1024:.1f} -> {ws[-1][1] / 1024:.1f} MiB, slope {slope(ws):+.1f} KiB/min")
     print(f"  herd's log: {log.name}")
     ok = errors + non2xx <= kills * per_worker
