@@ -73,6 +73,11 @@ final class SharedSessionDataStore extends AbstractSessionDataStore {
     @Override
     public void doStore(String id, SessionData data, long lastSaveTime) throws Exception {
         if (!data.isDirty() && lastSaveTime > 0) {
+            // This request's own save at commit already carried its access time; the end of a
+            // short request moves only the expiry, by less than a second: no round trip for it.
+            if (data.getAccessed() <= lastSaveTime && System.currentTimeMillis() - lastSaveTime < 1000) {
+                return;
+            }
             touch(id, data);
             return;
         }
